@@ -2,7 +2,11 @@
 #![deny(missing_docs)]
 
 mod document;
+mod findings;
 mod report;
+pub mod rules;
+mod segment;
+mod text;
 
 pub use document::{Block, BlockKind, Document, BLOCK_SEPARATOR};
 pub use report::*;
@@ -12,12 +16,16 @@ pub use report::*;
 pub const MAX_INPUT_BYTES: usize = 4 * 1024 * 1024;
 
 /// Analyzes one privacy policy given as plain text or markdown.
+///
+/// Never fails: any text gives a report, and an empty or unrelated text gives a report whose
+/// findings are `notMentioned`. Inputs over [`MAX_INPUT_BYTES`] are cut and flagged.
 pub fn analyze(text: &str) -> Report {
-    let _ = text;
-    Report::default()
+    findings::run(&segment::Doc::from_text(text))
 }
 
 /// Analyzes one privacy policy given as blocks (headings, paragraphs, list items, links).
+///
+/// Evidence offsets point into [`Document::text`], and each evidence names its block.
 pub fn analyze_document(doc: &Document) -> Report {
-    analyze(&doc.text())
+    findings::run(&segment::Doc::from_document(doc))
 }

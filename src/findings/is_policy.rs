@@ -1,0 +1,47 @@
+//! Is the document a privacy policy? A score from its titles and the kind of its sentences.
+
+use crate::report::IsPolicy;
+use crate::rules;
+use crate::segment::Doc;
+
+pub(crate) fn run(doc: &Doc) -> IsPolicy {
+    let r = rules::get("is_policy");
+    let titles: Vec<&str> = doc
+        .title
+        .iter()
+        .map(|t| t.as_str())
+        .chain(doc.headings.iter().take(6).map(|h| h.norm.as_str()))
+        .collect();
+    let title_hit = titles.iter().any(|t| r.is("title", &t.to_lowercase()));
+    let other_title = titles
+        .iter()
+        .take(2)
+        .any(|t| r.is("other_title", &t.to_lowercase()) && !r.is("title", &t.to_lowercase()));
+    let total = doc.sentences.len().max(1) as f64;
+    let policy = doc
+        .sentences
+        .iter()
+        .filter(|s| r.is("policy_sentence", &s.norm))
+        .count() as f64;
+    let terms = doc
+        .sentences
+        .iter()
+        .filter(|s| r.is("terms_sentence", &s.norm))
+        .count() as f64;
+    let density = policy / total;
+    let mut score = 0.45 * (policy / 12.0).min(1.0) + 0.3 * (density * 2.5).min(1.0);
+    if title_hit {
+        score += 0.3;
+    }
+    if other_title {
+        score -= 0.35;
+    }
+    if terms > policy * 0.5 {
+        score -= 0.25;
+    }
+    let score = (score.clamp(0.0, 1.0) * 100.0).round() / 100.0;
+    IsPolicy {
+        likely: score >= 0.5,
+        score,
+    }
+}

@@ -1,0 +1,90 @@
+//! From sentences to findings: one module per finding, each reading its own rule file.
+
+mod age;
+mod contact;
+mod is_policy;
+mod sharing;
+mod signals;
+
+use crate::report::{Evidence, Report};
+use crate::segment::{Doc, Sentence};
+use crate::text::Utf16Map;
+
+/// Runs every finding over the cut document.
+pub(crate) fn run(doc: &Doc) -> Report {
+    let mut report = Report {
+        is_policy: is_policy::run(doc),
+        third_party_sharing: sharing::run(doc),
+        do_not_track: signals::run(doc, "do_not_track"),
+        global_privacy_control: signals::run(doc, "global_privacy_control"),
+        minimum_age: age::run(doc),
+        contact: contact::run(doc),
+        meta: Default::default(),
+    };
+    to_utf16(doc, &mut report);
+    report.meta.version = env!("CARGO_PKG_VERSION").to_string();
+    report.meta.analyzed_length = crate::text::utf16_len(&doc.text);
+    report.meta.truncated = doc.truncated;
+    report.meta.sentences = doc.sentences.len();
+    report
+}
+
+/// Evidence for a sentence, with byte offsets (converted to UTF-16 at the end of [`run`]).
+pub(crate) fn evidence(doc: &Doc, s: &Sentence) -> Evidence {
+    Evidence {
+        text: s.text.clone(),
+        start: s.start,
+        end: s.end,
+        section: doc.section_name(s),
+        block: s.block,
+    }
+}
+
+/// At most this many quotes per finding.
+pub(crate) const MAX_EVIDENCE: usize = 5;
+
+/// Appends evidence for `s` unless it is already there or the list is full.
+pub(crate) fn push_evidence(list: &mut Vec<Evidence>, doc: &Doc, s: &Sentence) {
+    if list.len() < MAX_EVIDENCE && !list.iter().any(|e| e.start == s.start) {
+        list.push(evidence(doc, s));
+    }
+}
+
+/// Rewrites every evidence offset from bytes to UTF-16 code units.
+fn to_utf16(doc: &Doc, r: &mut Report) {
+    let map = Utf16Map::new(&doc.text);
+    let fix = |list: &mut Vec<Evidence>| {
+        for e in list {
+            e.start = map.convert(&doc.text, e.start);
+            e.end = map.convert(&doc.text, e.end);
+        }
+    };
+    let s = &mut r.third_party_sharing;
+    fix(&mut s.evidence);
+    fix(&mut s.marketing.evidence);
+    fix(&mut s.sells.evidence);
+    s.purposes.iter_mut().for_each(|p| fix(&mut p.evidence));
+    s.named_third_parties.iter_mut().for_each(|p| fix(&mut p.evidence));
+    fix(&mut r.do_not_track.evidence);
+    fix(&mut r.global_privacy_control.evidence);
+    fix(&mut r.minimum_age.evidence);
+    fix(&mut r.contact.evidence);
+}
+
+/// Cuts a normalised sentence into clauses at contrast words, so that "we honor X, but we do
+/// not respond to Y" is read as two statements.
+pub(crate) fn clauses(norm: &str) -> Vec<&str> {
+    const CUTS: &[&str] = &[
+        "; ", ", but ", " but ", ", however", " however, ", ", whereas ", " whereas ", ", although ",
+        ", while ", " - ", ": ",
+    ];
+    let mut out = vec![norm];
+    for cut in CUTS {
+        out = out
+            .into_iter()
+            .flat_map(|c| c.split(cut))
+            .filter(|c| !c.trim().is_empty())
+            .collect();
+    }
+    out
+}

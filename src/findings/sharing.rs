@@ -1,0 +1,294 @@
+//! Third-party sharing: the verdict, purposes, marketing, selling and named third parties.
+
+use super::{evidence, push_evidence};
+use crate::report::{NamedParty, Purpose, PurposeFinding, ThirdPartySharing, Verdict, YesNo};
+use crate::rules::{self, RuleSet};
+use crate::segment::{Doc, Sentence};
+
+/// What one sentence says about disclosure.
+#[derive(Debug, Default, Clone)]
+struct Facts {
+    /// Says personal data goes to a third party (or may).
+    affirm: bool,
+    /// Says it does not disclose at all (apart from legal or consented cases).
+    deny_all: bool,
+    /// Says it does not share for third parties' marketing or ads.
+    deny_marketing: bool,
+    /// Says it does not sell.
+    deny_sell: bool,
+    /// Says it sells, rents or trades personal data.
+    sells: bool,
+    /// Concedes a "sale" or offers a Do Not Sell opt-out.
+    sale_weak: bool,
+    /// Shares for third parties' marketing or ads.
+    marketing: bool,
+    purposes: Vec<Purpose>,
+}
+
+const PURPOSE_CUES: [(Purpose, &str); 8] = [
+    (Purpose::ServiceProviders, "p_serviceProviders"),
+    (Purpose::Affiliates, "p_affiliates"),
+    (Purpose::Advertising, "p_advertising"),
+    (Purpose::Marketing, "p_marketing"),
+    (Purpose::Analytics, "p_analytics"),
+    (Purpose::Legal, "p_legal"),
+    (Purpose::BusinessTransfer, "p_businessTransfer"),
+    (Purpose::WithConsent, "p_withConsent"),
+];
+
+fn purposes_in(r: &RuleSet, text: &str) -> Vec<Purpose> {
+    PURPOSE_CUES
+        .iter()
+        .filter(|(_, cue)| r.is(cue, text))
+        .map(|(p, _)| *p)
+        .collect()
+}
+
+/// Purposes that do not make sharing a `yes` on their own.
+fn only_legal_or_consent(ps: &[Purpose]) -> bool {
+    !ps.is_empty()
+        && ps
+            .iter()
+            .all(|p| matches!(p, Purpose::Legal | Purpose::WithConsent))
+}
+
+fn classify(doc: &Doc, s: &Sentence, r: &RuleSet) -> Facts {
+    let n = s.norm.as_str();
+    let mut f = Facts::default();
+    let disclose = r.is("disclose", n);
+    let tp_collect = r.is("tp_collect", n);
+    let sell = r.is("sell", n);
+    let concede = r.is("sale_concede", n);
+    let optout = r.is("sale_optout", n);
+    if !(disclose || tp_collect || sell || concede || optout) {
+        return f;
+    }
+    let recipient = r.is("recipient", n);
+    let in_sharing_section = doc
+        .headings_of(s)
+        .take(2)
+        .any(|h| r.is("section_sharing", &h.norm));
+    let deny = r.is("deny", n);
+    if deny && !r.is("except_pointer", n) {
+        let (denial, exception) = split_exception(r, n);
+        let exc_purposes = exception.map(|e| purposes_in(r, e)).unwrap_or_default();
+        let deny_sell = r.is("deny_sell", denial);
+        let deny_share = r.is("deny_share", denial);
+        let scoped = r.is("deny_marketing_scope", denial);
+        if deny_sell {
+            f.deny_sell = true;
+            f.deny_marketing = true;
+        }
+        if scoped {
+            f.deny_marketing = true;
+        }
+        if deny_share && !scoped && (recipient || r.is("data", denial)) {
+            match exception {
+                Some(_) if !exc_purposes.is_empty() && !only_legal_or_consent(&exc_purposes) => {
+                    f.affirm = true;
+                    f.purposes = exc_purposes;
+                }
+                Some(e) if exc_purposes.is_empty() && r.is("recipient", e) => {
+                    f.affirm = true;
+                }
+                _ => {
+                    f.deny_all = true;
+                    f.deny_sell = true;
+                    f.deny_marketing = true;
+                    f.purposes = exc_purposes;
+                }
+            }
+        }
+        if f.affirm || f.deny_all || f.deny_sell || f.deny_marketing {
+            return f;
+        }
+    }
+    if r.is("user_act", n) && !n.contains("we ") {
+        return f;
+    }
+    if tp_collect || (disclose && (recipient || in_sharing_section && r.is("data", n))) {
+        f.affirm = true;
+        f.purposes = purposes_in(r, n);
+        if f.purposes.is_empty() && in_sharing_section {
+            if let Some(h) = doc.headings_of(s).next() {
+                f.purposes = purposes_in(r, &h.norm);
+            }
+        }
+        if tp_collect && f.purposes.is_empty() {
+            f.purposes.push(Purpose::Advertising);
+        }
+        let bt = f.purposes.contains(&Purpose::BusinessTransfer);
+        if sell && !bt && (r.is("data", n) || recipient) && !deny {
+            f.sells = true;
+        }
+        f.marketing = f
+            .purposes
+            .iter()
+            .any(|p| matches!(p, Purpose::Marketing | Purpose::Advertising));
+    }
+    if (concede || optout) && !deny {
+        f.sale_weak = true;
+    }
+    f
+}
+
+/// Splits "we do not share X except with Y" into the denial and the exception.
+fn split_exception<'t>(r: &RuleSet, n: &'t str) -> (&'t str, Option<&'t str>) {
+    match r.find("except", n) {
+        Some((start, _)) => (&n[..start], Some(&n[start..])),
+        None => (n, None),
+    }
+}
+
+pub(crate) fn run(doc: &Doc) -> ThirdPartySharing {
+    let r = rules::get("third_party_sharing");
+    let mut out = ThirdPartySharing::default();
+    let mut affirm = Vec::new();
+    let mut legal_only = Vec::new();
+    let mut deny_all = Vec::new();
+    let mut mkt_yes = Vec::new();
+    let mut mkt_no = Vec::new();
+    let mut sell_yes = Vec::new();
+    let mut sell_weak = Vec::new();
+    let mut sell_no = Vec::new();
+    let mut purposes: Vec<(Purpose, Vec<&Sentence>)> = Vec::new();
+    for s in &doc.sentences {
+        let f = classify(doc, s, r);
+        if f.affirm {
+            if only_legal_or_consent(&f.purposes) {
+                legal_only.push(s);
+            } else {
+                affirm.push(s);
+            }
+        }
+        if f.affirm || f.deny_all {
+            for p in &f.purposes {
+                match purposes.iter_mut().find(|(q, _)| q == p) {
+                    Some((_, list)) => list.push(s),
+                    None => purposes.push((*p, vec![s])),
+                }
+            }
+        }
+        if f.deny_all {
+            deny_all.push(s);
+        }
+        if f.marketing {
+            mkt_yes.push(s);
+        }
+        if f.deny_marketing {
+            mkt_no.push(s);
+        }
+        if f.sells {
+            sell_yes.push(s);
+        }
+        if f.sale_weak {
+            sell_weak.push(s);
+        }
+        if f.deny_sell {
+            sell_no.push(s);
+        }
+    }
+    let ev = |list: &[&Sentence]| {
+        let mut v = Vec::new();
+        for s in list {
+            push_evidence(&mut v, doc, s);
+        }
+        v
+    };
+    let (verdict, list) = if !affirm.is_empty() {
+        (YesNo::Yes, &affirm)
+    } else if !deny_all.is_empty() || !legal_only.is_empty() {
+        let mut l = deny_all.clone();
+        l.extend(legal_only.iter().copied());
+        (YesNo::No, &l.clone())
+    } else {
+        (YesNo::NotMentioned, &affirm)
+    };
+    out.verdict = verdict;
+    out.evidence = ev(list);
+    purposes.sort_by_key(|(p, _)| *p);
+    out.purposes = purposes
+        .into_iter()
+        .map(|(purpose, list)| PurposeFinding {
+            purpose,
+            evidence: ev(&list),
+        })
+        .collect();
+    out.marketing = if !mkt_yes.is_empty() {
+        Verdict {
+            verdict: YesNo::Yes,
+            evidence: ev(&mkt_yes),
+        }
+    } else if !mkt_no.is_empty() {
+        Verdict {
+            verdict: YesNo::No,
+            evidence: ev(&mkt_no),
+        }
+    } else if verdict != YesNo::NotMentioned {
+        // Every case of sharing is listed and none is for marketing or ads.
+        Verdict {
+            verdict: YesNo::No,
+            evidence: out.evidence.clone(),
+        }
+    } else {
+        Verdict::default()
+    };
+    out.sells = if !sell_yes.is_empty() {
+        Verdict {
+            verdict: YesNo::Yes,
+            evidence: ev(&sell_yes),
+        }
+    } else if !sell_no.is_empty() {
+        Verdict {
+            verdict: YesNo::No,
+            evidence: ev(&sell_no),
+        }
+    } else if !sell_weak.is_empty() {
+        Verdict {
+            verdict: YesNo::Yes,
+            evidence: ev(&sell_weak),
+        }
+    } else {
+        Verdict::default()
+    };
+    out.named_third_parties = named_parties(doc, r);
+    out
+}
+
+/// Third parties the policy names, by the `party_*` cues.
+fn named_parties(doc: &Doc, r: &RuleSet) -> Vec<NamedParty> {
+    let cues = r.cue_names_with_prefix("party_");
+    let mut out: Vec<NamedParty> = Vec::new();
+    for s in &doc.sentences {
+        let mut hits: Vec<(usize, usize, &str)> = Vec::new();
+        for cue in &cues {
+            for (a, b) in r.find_all(cue, &s.norm) {
+                hits.push((a, b, cue));
+            }
+        }
+        // A name inside a longer name ("Google" in "Google Analytics") does not count.
+        let spans: Vec<(usize, usize)> = hits.iter().map(|h| (h.0, h.1)).collect();
+        for &(a, b, cue) in &hits {
+            if spans
+                .iter()
+                .any(|&(c, d)| c <= a && b <= d && (d - c) > (b - a))
+            {
+                continue;
+            }
+            let name = cue.trim_start_matches("party_").replace('_', " ");
+            let name = if name == "X Twitter" { "X (Twitter)".to_string() } else { name };
+            match out.iter_mut().find(|p| p.name == name) {
+                Some(p) => {
+                    if p.evidence.len() < 3 && !p.evidence.iter().any(|e| e.start == s.start) {
+                        p.evidence.push(evidence(doc, s));
+                    }
+                }
+                None => out.push(NamedParty {
+                    name,
+                    evidence: vec![evidence(doc, s)],
+                }),
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,250 @@
+//! The phrasing knowledge: one rule file per finding, parsed once.
+//!
+//! A rule file (`src/rules/*.rules`) is line-oriented:
+//!
+//! ```text
+//! # A comment.
+//! finding do_not_track                 the file's finding (equal to the file stem)
+//! def     signal (?:signals?|requests?) a named piece of pattern, used as {signal} below
+//! cue     refuse do not respond to {signal}
+//! cue     refuse ignores? {signal}     several lines of one cue are alternatives
+//! test    dnt:notHonored We do not respond to Do Not Track signals.
+//! test    dnt:unclear [Do Not Track] Browsers may send a signal.
+//! ```
+//!
+//! Patterns are regular expressions matched against the normalised sentence (lower case,
+//! straight quotes, folded white space), ASCII-only classes, `\b` word boundaries. A `test`
+//! line holds facts about the report of that one sentence (see `tests/rules.rs`), and an
+//! optional `[heading]` that the sentence sits under.
+
+use regex::bytes::{Regex, RegexBuilder};
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+/// The rule files, embedded. The list is explicit so that a file cannot be forgotten silently.
+pub const RULE_FILES: &[(&str, &str)] = &[
+    ("contact", include_str!("rules/contact.rules")),
+    ("do_not_track", include_str!("rules/do_not_track.rules")),
+    ("global_privacy_control", include_str!("rules/global_privacy_control.rules")),
+    ("is_policy", include_str!("rules/is_policy.rules")),
+    ("minimum_age", include_str!("rules/minimum_age.rules")),
+    ("third_party_sharing", include_str!("rules/third_party_sharing.rules")),
+];
+
+/// The compiled cues of one rule file.
+pub(crate) struct RuleSet {
+    cues: HashMap<String, Regex>,
+}
+
+/// An example sentence of a rule file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Example {
+    /// 1-based line number in the rule file.
+    pub line: usize,
+    /// Facts about the report, comma-separated (`dnt:notHonored,gpc:notMentioned`).
+    pub facts: String,
+    /// The heading the sentence sits under, if any.
+    pub section: Option<String>,
+    /// The sentence.
+    pub sentence: String,
+}
+
+/// A rule file, parsed.
+#[derive(Debug, Default)]
+pub struct RuleFile {
+    /// The `finding` line.
+    pub finding: String,
+    /// Cue names with their patterns (alternatives joined), in file order.
+    pub cues: Vec<(String, String)>,
+    /// The `test` lines.
+    pub examples: Vec<Example>,
+}
+
+/// Parses a rule file; the error names the line.
+pub fn parse(src: &str) -> Result<RuleFile, String> {
+    let mut file = RuleFile::default();
+    let mut defs: Vec<(String, String)> = Vec::new();
+    for (n, line) in src.lines().enumerate() {
+        let n = n + 1;
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let (kw, rest) = line.split_once(char::is_whitespace).ok_or(format!("line {n}: no value"))?;
+        let rest = rest.trim();
+        match kw {
+            "finding" => file.finding = rest.to_string(),
+            "def" | "cue" => {
+                let (name, pat) = rest
+                    .split_once(char::is_whitespace)
+                    .ok_or(format!("line {n}: `{kw}` needs a name and a pattern"))?;
+                let pat = expand(pat.trim(), &defs).map_err(|e| format!("line {n}: {e}"))?;
+                let list = if kw == "def" { &mut defs } else { &mut file.cues };
+                match list.iter_mut().find(|(k, _)| k == name) {
+                    Some((_, p)) => *p = format!("{p}|{pat}"),
+                    None => list.push((name.to_string(), pat)),
+                }
+            }
+            "test" => {
+                let (facts, rest) = rest
+                    .split_once(char::is_whitespace)
+                    .ok_or(format!("line {n}: `test` needs facts and a sentence"))?;
+                let rest = rest.trim();
+                let (section, sentence) = match rest.strip_prefix('[').and_then(|r| r.split_once(']')) {
+                    Some((s, t)) => (Some(s.trim().to_string()), t.trim()),
+                    None => (None, rest),
+                };
+                file.examples.push(Example {
+                    line: n,
+                    facts: facts.to_string(),
+                    section,
+                    sentence: sentence.to_string(),
+                });
+            }
+            other => return Err(format!("line {n}: unknown keyword `{other}`")),
+        }
+    }
+    if file.finding.is_empty() {
+        return Err("no `finding` line".into());
+    }
+    Ok(file)
+}
+
+/// Replaces `{name}` with the named definition.
+fn expand(pat: &str, defs: &[(String, String)]) -> Result<String, String> {
+    let mut out = String::with_capacity(pat.len());
+    let mut rest = pat;
+    while let Some(i) = rest.find('{') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        let end = after.find('}').unwrap_or(0);
+        let name = &after[..end];
+        if end > 0 && name.bytes().all(|b| b.is_ascii_alphabetic() || b == b'_') {
+            let (_, def) = defs
+                .iter()
+                .find(|(k, _)| k == name)
+                .ok_or(format!("`{{{name}}}` is not defined above"))?;
+            out.push_str("(?:");
+            out.push_str(def);
+            out.push(')');
+            rest = &after[end + 1..];
+        } else {
+            out.push('{');
+            rest = after;
+        }
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+fn compile(pat: &str) -> Result<Regex, regex::Error> {
+    RegexBuilder::new(pat)
+        .unicode(false)
+        .size_limit(4 << 20)
+        .dfa_size_limit(2 << 20)
+        .build()
+}
+
+static RULES: LazyLock<HashMap<&'static str, RuleSet>> = LazyLock::new(|| {
+    RULE_FILES
+        .iter()
+        .map(|(name, src)| {
+            let file = parse(src).unwrap_or_else(|e| panic!("src/rules/{name}.rules: {e}"));
+            let cues = file
+                .cues
+                .iter()
+                .map(|(cue, pat)| {
+                    let re = compile(pat)
+                        .unwrap_or_else(|e| panic!("src/rules/{name}.rules: cue `{cue}`: {e}"));
+                    (cue.clone(), re)
+                })
+                .collect();
+            (*name, RuleSet { cues })
+        })
+        .collect()
+});
+
+/// The rules of one finding.
+pub(crate) fn get(finding: &str) -> &'static RuleSet {
+    RULES
+        .get(finding)
+        .unwrap_or_else(|| panic!("no rule file for `{finding}`"))
+}
+
+impl RuleSet {
+    fn re(&self, cue: &str) -> &Regex {
+        self.cues
+            .get(cue)
+            .unwrap_or_else(|| panic!("no cue `{cue}` in its rule file"))
+    }
+
+    /// Does the cue match anywhere in `norm`?
+    pub fn is(&self, cue: &str, norm: &str) -> bool {
+        self.re(cue).is_match(norm.as_bytes())
+    }
+
+    /// Names of the cues that start with `prefix`, sorted.
+    pub fn cue_names_with_prefix(&self, prefix: &str) -> Vec<&str> {
+        let mut v: Vec<&str> = self
+            .cues
+            .keys()
+            .map(String::as_str)
+            .filter(|k| k.starts_with(prefix))
+            .collect();
+        v.sort_unstable();
+        v
+    }
+
+    /// Byte ranges of the cue's matches in `norm`.
+    pub fn find_all(&self, cue: &str, norm: &str) -> Vec<(usize, usize)> {
+        self.re(cue)
+            .find_iter(norm.as_bytes())
+            .map(|m| (m.start(), m.end()))
+            .collect()
+    }
+
+    /// The first match's byte range.
+    pub fn find(&self, cue: &str, norm: &str) -> Option<(usize, usize)> {
+        self.re(cue).find(norm.as_bytes()).map(|m| (m.start(), m.end()))
+    }
+
+    /// Capture groups of every match (group 0 is the whole match).
+    pub fn captures_all<'t>(&self, cue: &str, norm: &'t str) -> Vec<Vec<Option<&'t str>>> {
+        self.re(cue)
+            .captures_iter(norm.as_bytes())
+            .map(|c| {
+                c.iter()
+                    .map(|m| m.and_then(|m| std::str::from_utf8(m.as_bytes()).ok()))
+                    .collect()
+            })
+            .collect()
+    }
+}
+
+/// Forces every rule file to parse and compile (tests call it so a bad file fails there).
+pub fn check_all() -> usize {
+    RULES.values().map(|r| r.cues.len()).sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_rule_file_compiles() {
+        assert!(check_all() > 20);
+    }
+
+    #[test]
+    fn parse_defs_alternatives_and_tests() {
+        let f = parse(
+            "finding x\ndef a (?:b|c)\ncue k {a}d\ncue k e{2}\ntest k:yes [Head] Some text.\n",
+        )
+        .unwrap();
+        assert_eq!(f.cues, vec![("k".into(), "(?:(?:b|c))d|e{2}".into())]);
+        assert_eq!(f.examples[0].section.as_deref(), Some("Head"));
+        assert_eq!(f.examples[0].sentence, "Some text.");
+        assert!(parse("cue a b").is_err());
+        assert!(parse("finding x\ncue k {nope}").unwrap_err().contains("line 2"));
+    }
+}
