@@ -65,8 +65,9 @@ pub(crate) fn display(raw: &str) -> String {
                     }
                 }
             }
-            '[' => {}
-            ']' => {}
+            // "[text](target)" keeps its text; other brackets stay ("privacy [at] example").
+            '[' if is_link_text(&raw[i..]) => {}
+            ']' if bytes.get(i + 1) == Some(&b'[') => {}
             '<' => {
                 // An autolink keeps its target; a tag goes.
                 let rest = &raw[i + 1..];
@@ -96,6 +97,19 @@ pub(crate) fn display(raw: &str) -> String {
         out
     } else {
         t.to_string()
+    }
+}
+
+/// Does `rest` (starting at '[') open a markdown link, `[text](target)`?
+fn is_link_text(rest: &str) -> bool {
+    let mut end = rest.len().min(400);
+    while !rest.is_char_boundary(end) {
+        end -= 1;
+    }
+    let window = &rest[1..end];
+    match window.find("](") {
+        Some(i) => !window[..i].contains(['[', '\n']),
+        None => false,
     }
 }
 
@@ -196,6 +210,8 @@ mod tests {
             ("snake_case stays", "snake_case stays"),
             ("line\n  two", "line two"),
             ("a < b", "a < b"),
+            ("privacy [at] example [dot] org", "privacy [at] example [dot] org"),
+            ("[é](x) [ü", "é [ü"),
         ];
         for (raw, want) in cases {
             assert_eq!(display(raw), want, "display({raw:?})");
