@@ -431,8 +431,10 @@ pub(crate) fn split_sentences(raw: &str) -> Vec<(usize, usize)> {
             }
         } else if b == b'\n' && i + 1 < bytes.len() && bytes[i + 1] == b'\n' {
             cut = Some((i, i + 1));
-        } else if i - start > MAX_SENTENCE && b == b' ' {
-            cut = Some((i, i + 1));
+        } else if i - start > MAX_SENTENCE
+            && (b == b' ' || i - start > 2 * MAX_SENTENCE && raw.is_char_boundary(i))
+        {
+            cut = Some((i, if b == b' ' { i + 1 } else { i }));
         }
         if let Some((end, next)) = cut {
             push_span(raw, start, end, &mut out);

@@ -71,7 +71,11 @@ pub(crate) fn display(raw: &str) -> String {
             '<' => {
                 // An autolink keeps its target; a tag goes.
                 let rest = &raw[i + 1..];
-                let close = rest.find('>').filter(|&n| n < 200 && !rest[..n].contains('\n'));
+                let mut w = rest.len().min(200);
+                while !rest.is_char_boundary(w) {
+                    w -= 1;
+                }
+                let close = rest[..w].find('>').filter(|&n| !rest[..n].contains('\n'));
                 match close {
                     Some(n) if rest.starts_with("http") || rest.starts_with("mailto:") || rest[..n].contains('@') => {
                         out.push_str(rest[..n].trim_start_matches("mailto:"));

@@ -18,11 +18,7 @@ pub(crate) fn run(doc: &Doc) -> Contact {
         let mut used = false;
         // Emails: written out, obfuscated, or only in a mailto: link of the block.
         if n.contains('@') || n.contains("at]") || n.contains("(at)") || n.contains("{at}") {
-            for (a, b) in r.find_all("email", n) {
-                if !foreign && !example_address(&n[a..b]) {
-                    used |= add(&mut out.emails, n[a..b].trim_end_matches('.').to_string());
-                }
-            }
+            used |= written_emails(r, n, foreign, &mut out.emails);
             for caps in r.captures_all("email_obfuscated", n) {
                 if let (Some(user), Some(domain)) = (caps[1], caps[2]) {
                     if n[..].contains(&format!("{user}@")) || foreign {
@@ -34,7 +30,10 @@ pub(crate) fn run(doc: &Doc) -> Contact {
                         .replace("{dot}", ".")
                         .replace(" dot ", ".")
                         .replace(' ', "");
-                    used |= add(&mut out.emails, format!("{user}@{domain}"));
+                    let addr = format!("{user}@{domain}");
+                    if !r.is("not_operator_email", &addr) {
+                        used |= add(&mut out.emails, addr);
+                    }
                 }
             }
         }
@@ -45,8 +44,8 @@ pub(crate) fn run(doc: &Doc) -> Contact {
                     .strip_prefix("mailto:")
                     .or_else(|| l.strip_prefix("MAILTO:"))
                 {
-                    let addr = addr.split('?').next().unwrap_or("").trim().to_lowercase();
-                    if addr.contains('@') && !example_address(&addr) {
+                    let addr = clean_email(addr.split('?').next().unwrap_or(""));
+                    if addr.contains('@') && !example_address(&addr) && !r.is("not_operator_email", &addr) {
                         used |= add(&mut out.emails, addr);
                     }
                 } else if let Some(tel) = l.strip_prefix("tel:") {
@@ -86,6 +85,43 @@ pub(crate) fn run(doc: &Doc) -> Contact {
             evidence_of.push(s);
         }
     }
+    // Short lines that the segmenter took for headings ("E-mail: privacy@example.org").
+    let mut heading_lines: Vec<Sentence> = Vec::new();
+    for (bi, b) in doc.blocks.iter().enumerate() {
+        if b.kind != crate::document::BlockKind::Heading {
+            continue;
+        }
+        let raw = &doc.text[b.start..b.end];
+        if !raw.contains('@') && !b.links.iter().any(|l| l.starts_with("mailto:")) {
+            continue;
+        }
+        let text = crate::text::display(raw);
+        let norm = crate::text::normalize(&text);
+        let foreign = r.is("not_operator", &norm) || previous_is_foreign(doc, b.start, r);
+        let mut used = !foreign && written_emails(r, &norm, false, &mut out.emails);
+        for link in &b.links {
+            if let Some(addr) = link.trim().strip_prefix("mailto:") {
+                let addr = clean_email(addr.split('?').next().unwrap_or(""));
+                if !foreign && addr.contains('@') && !example_address(&addr) && !r.is("not_operator_email", &addr) {
+                    used |= add(&mut out.emails, addr);
+                }
+            }
+        }
+        if used {
+            heading_lines.push(Sentence {
+                start: b.start,
+                end: b.end,
+                text,
+                norm,
+                block: bi,
+                heading: None,
+                nth_in_block: 0,
+            });
+        }
+    }
+    short_line_addresses(doc, r, &postal_blocks, &mut out.postal_addresses, &mut heading_lines);
+    evidence_of.extend(heading_lines.iter());
+    evidence_of.sort_by_key(|s| s.start);
     for s in evidence_of {
         push_evidence(&mut out.evidence, doc, s);
     }
@@ -101,13 +137,133 @@ fn previous_is_context(doc: &Doc, s: &Sentence, r: &RuleSet) -> bool {
     }
 }
 
+/// Addresses written one line a block ("Example Corp" / "1 Main Street" / "Springfield 12345"),
+/// which the segmenter cuts into short headings and paragraphs.
+fn short_line_addresses(doc: &Doc, r: &RuleSet, done: &[usize], out: &mut Vec<String>, ev: &mut Vec<Sentence>) {
+    let short = |bi: usize| {
+        let b = &doc.blocks[bi];
+        let t = doc.text[b.start..b.end].trim();
+        t.len() <= 90 && !t.contains('\n') && !t.ends_with(['.', ';', '!', '?'])
+    };
+    let mut bi = 0;
+    while bi < doc.blocks.len() {
+        if !short(bi) || done.contains(&bi) {
+            bi += 1;
+            continue;
+        }
+        let first = bi;
+        while bi < doc.blocks.len() && short(bi) && !done.contains(&bi) && bi - first < 12 {
+            bi += 1;
+        }
+        let lines: Vec<(usize, String)> = (first..bi)
+            .map(|k| {
+                let b = &doc.blocks[k];
+                (k, crate::text::display(&doc.text[b.start..b.end]))
+            })
+            .collect();
+        let norms: Vec<String> = lines.iter().map(|(_, l)| crate::text::normalize(l)).collect();
+        let Some(street) = norms.iter().position(|n| r.is("postal", n)) else {
+            continue;
+        };
+        let Some(code) = (street..norms.len().min(street + 4)).find(|&k| r.is("postal_code", &norms[k])) else {
+            continue;
+        };
+        let not_part = |n: &str| {
+            n.contains('@') || n.contains("http") || n.contains("www.") || n.ends_with(':') || r.is("phone_context", n) && r.is("phone", n)
+        };
+        let mut from = street;
+        while from > 0 && street - from < 3 && !not_part(&norms[from - 1]) && !r.is("heading", &norms[from - 1]) {
+            from -= 1;
+        }
+        let mut to = code + 1;
+        if to < norms.len() && norms[to].split_whitespace().count() <= 3 && !norms[to].bytes().any(|c| c.is_ascii_digit()) && !not_part(&norms[to]) && !r.is("heading", &norms[to]) {
+            to += 1;
+        }
+        // Whose address: the heading or the sentence before the lines.
+        let start = doc.blocks[lines[from].0].start;
+        let i = doc.sentences.partition_point(|t| t.start < start);
+        let prev = (i > 0).then(|| &doc.sentences[i - 1]);
+        let about_contact = prev.is_some_and(|p| {
+            r.is("context", &p.norm) || doc.headings_of(p).take(2).any(|h| r.is("heading", &h.norm))
+        }) || norms[..street].iter().any(|n| r.is("heading", n) || r.is("context", n));
+        let foreign = prev.is_some_and(|p| r.is("not_operator", &p.norm)) || norms[from..to].iter().any(|n| r.is("not_operator", n));
+        if !about_contact || foreign {
+            continue;
+        }
+        let addr: Vec<&str> = lines[from..to].iter().map(|(_, l)| l.trim().trim_end_matches(',')).collect();
+        let addr = addr.join(", ");
+        if add(out, addr.clone()) {
+            let end = doc.blocks[lines[to - 1].0].end;
+            ev.push(Sentence {
+                start,
+                end,
+                norm: crate::text::normalize(&addr),
+                text: addr,
+                block: lines[from].0,
+                heading: None,
+                nth_in_block: 0,
+            });
+        }
+    }
+}
+
+/// The sentence before a byte offset speaks of someone else (a regulator, a third party).
+fn previous_is_foreign(doc: &Doc, at: usize, r: &RuleSet) -> bool {
+    let i = doc.sentences.partition_point(|t| t.start < at);
+    i > 0 && r.is("not_operator", &doc.sentences[i - 1].norm) && at - doc.sentences[i - 1].end < 400
+}
+
+/// Written-out addresses of a normalised sentence.
+fn written_emails(r: &RuleSet, n: &str, foreign: bool, out: &mut Vec<String>) -> bool {
+    let mut used = false;
+    for (a, b) in r.find_all("email", n) {
+        let addr = clean_email(&n[a..b]);
+        let before = &n[floor_boundary(n, a.saturating_sub(40))..a];
+        if foreign || example_address(&addr) || r.is("example_before", before) || r.is("not_operator_email", &addr) {
+            continue;
+        }
+        used |= add(out, addr);
+    }
+    used
+}
+
+fn floor_boundary(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// Lower case, without link debris ("%20", "//") or a sentence glued to the end.
+fn clean_email(raw: &str) -> String {
+    let a = raw.trim().to_lowercase().replace("%20", "");
+    let a = a.trim_start_matches(|c: char| !c.is_ascii_alphanumeric());
+    let a = a.trim_end_matches(|c: char| !c.is_ascii_alphanumeric());
+    // "contact@example.com.please": a word glued after a common top-level domain.
+    let mut labels: Vec<&str> = a.split('.').collect();
+    if labels.len() >= 3 {
+        let last = labels[labels.len() - 1];
+        let prev = labels[labels.len() - 2];
+        let common = ["com", "org", "net", "edu", "gov", "io", "co", "uk", "de", "eu"];
+        let long_tld = ["info", "mobi", "name", "store", "online", "tech", "email", "site", "group", "inc", "media", "digital", "health", "cloud", "games", "travel", "global"];
+        if common.contains(&prev) && last.len() >= 4 && !long_tld.contains(&last) && !prev.contains('@') {
+            labels.pop();
+        }
+    }
+    labels.join(".")
+}
+
 fn is_web(l: &str) -> bool {
     l.starts_with("http://") || l.starts_with("https://")
 }
 
 /// Placeholder addresses in examples.
 fn example_address(a: &str) -> bool {
-    a.ends_with("@domain.com") || a.starts_with("name@") || a.starts_with("yourname@") || a.starts_with("you@")
+    let (user, domain) = a.split_once('@').unwrap_or((a, ""));
+    matches!(
+        domain,
+        "domain.com" | "email.com" | "yourdomain.com" | "company.com" | "yourcompany.com"
+    ) || matches!(user, "name" | "yourname" | "you" | "user" | "username" | "firstname.lastname" | "john.doe" | "jane.doe")
 }
 
 fn add(list: &mut Vec<String>, v: String) -> bool {

@@ -4,13 +4,22 @@ use super::{clauses, push_evidence};
 use crate::report::{SignalFinding, SignalVerdict};
 use crate::rules;
 use crate::segment::{Doc, Sentence};
+use std::borrow::Cow;
 
 /// The verdict for one signal (`do_not_track` or `global_privacy_control`).
 pub(crate) fn run(doc: &Doc, finding: &str) -> SignalFinding {
     let r = rules::get(finding);
     let mut by_verdict: [Vec<&Sentence>; 3] = Default::default();
-    for s in &doc.sentences {
-        let Some(v) = classify(doc, s, finding) else {
+    // Index of the last sentence that named a signal, and whether it named this one alone.
+    let mut last_named: Option<(usize, bool)> = None;
+    for (i, s) in doc.sentences.iter().enumerate() {
+        let follows = matches!(last_named, Some((j, true)) if i - j <= FOLLOW_WINDOW);
+        let v = classify(doc, s, finding, follows);
+        let other = other_signal_named(&s.norm, finding);
+        if other || names(finding, &s.norm) {
+            last_named = Some((i, !other));
+        }
+        let Some(v) = v else {
             continue;
         };
         let slot = match v {
@@ -20,7 +29,6 @@ pub(crate) fn run(doc: &Doc, finding: &str) -> SignalFinding {
         };
         by_verdict[slot].push(s);
     }
-    let _ = r;
     let (verdict, list) = if !by_verdict[0].is_empty() {
         (SignalVerdict::NotHonored, &by_verdict[0])
     } else if !by_verdict[1].is_empty() {
@@ -37,29 +45,36 @@ pub(crate) fn run(doc: &Doc, finding: &str) -> SignalFinding {
     SignalFinding { verdict, evidence }
 }
 
-/// What one sentence says about the signal, if it speaks of it.
-fn classify(doc: &Doc, s: &Sentence, finding: &str) -> Option<SignalVerdict> {
+/// A sentence this close after one that names the signal may speak of it as "these signals".
+const FOLLOW_WINDOW: usize = 3;
+
+/// What one sentence says about the signal, if it speaks of it; `follows` when it comes shortly
+/// after a sentence that names this signal (and no other since).
+fn classify(doc: &Doc, s: &Sentence, finding: &str, follows: bool) -> Option<SignalVerdict> {
     let r = rules::get(finding);
-    let named = r.is("mention", &s.norm);
+    let masked = mask_name(r, &s.norm, finding);
+    let norm: &str = &masked;
+    let named = r.is("named", norm);
     let in_section = !named
-        && doc
+        && (doc
             .headings_of(s)
             .take(1)
             .any(|h| r.is("section_heading", &h.norm))
-        && r.is("section_topic", &s.norm);
+            && r.is("section_topic", norm)
+            || follows && r.is("anaphor", norm));
     if !named && !in_section {
         return None;
     }
     // Judge the clauses that name the signal; in a section, the whole sentence.
     let parts: Vec<&str> = if named {
-        clauses(&s.norm)
+        clauses(norm)
             .into_iter()
-            .filter(|c| r.is("mention", c))
+            .filter(|c| r.is("named", c))
             .collect()
     } else {
-        vec![s.norm.as_str()]
+        vec![norm]
     };
-    let parts = if parts.is_empty() { vec![s.norm.as_str()] } else { parts };
+    let parts = if parts.is_empty() { vec![norm] } else { parts };
     let mut verdict = SignalVerdict::Unclear;
     for c in parts {
         if r.is("refuse", c) {
@@ -72,11 +87,41 @@ fn classify(doc: &Doc, s: &Sentence, finding: &str) -> Option<SignalVerdict> {
     if verdict == SignalVerdict::Unclear && named {
         // A mention without a stance in its own clause: the stance may sit in another clause
         // ("DNT is a browser setting; we do not respond to it").
-        if r.is("refuse", &s.norm) && !other_signal_named(&s.norm, finding) {
+        if r.is("refuse", norm) && !other_signal_named(norm, finding) {
             return Some(SignalVerdict::NotHonored);
         }
     }
     Some(verdict)
+}
+
+/// Replaces each "do not track" that names the signal (not the verb phrase "we do not track
+/// you") with "dnt", so that the name's own "not" is not read as a refusal.
+fn mask_name<'a>(r: &rules::RuleSet, norm: &'a str, finding: &str) -> Cow<'a, str> {
+    if finding != "do_not_track" {
+        return Cow::Borrowed(norm);
+    }
+    let spans = r.find_all("name", norm);
+    if spans.is_empty() {
+        return Cow::Borrowed(norm);
+    }
+    let mut out = String::with_capacity(norm.len());
+    let mut last = 0;
+    for (a, b) in spans {
+        let after = &norm[b..];
+        let verb = (r.is("verb_before", &norm[..a]) || r.is("verb_after", after))
+            && !r.is("name_after", after);
+        if verb {
+            continue;
+        }
+        out.push_str(&norm[last..a]);
+        out.push_str("dnt");
+        last = b;
+    }
+    if last == 0 {
+        return Cow::Borrowed(norm);
+    }
+    out.push_str(&norm[last..]);
+    Cow::Owned(out)
 }
 
 /// Does the sentence also name the other signal (so a stance may belong to it)?
@@ -86,5 +131,11 @@ fn other_signal_named(norm: &str, finding: &str) -> bool {
     } else {
         "do_not_track"
     };
-    rules::get(other).is("mention", norm)
+    names(other, norm)
+}
+
+/// Does the sentence name the signal (not merely say "we do not track")?
+fn names(finding: &str, norm: &str) -> bool {
+    let r = rules::get(finding);
+    r.is("mention", norm) && r.is("named", &mask_name(r, norm, finding))
 }
