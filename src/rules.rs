@@ -18,7 +18,6 @@
 //! optional `[heading]` that the sentence sits under.
 
 use regex::bytes::{Regex, RegexBuilder};
-use std::collections::HashMap;
 use std::sync::LazyLock;
 
 /// The rule files, embedded. The list is explicit so that a file cannot be forgotten silently.
@@ -33,7 +32,11 @@ pub const RULE_FILES: &[(&str, &str)] = &[
 
 /// The compiled cues of one rule file.
 pub(crate) struct RuleSet {
-    cues: HashMap<String, Regex>,
+    /// Cues sorted by name, for a binary search (faster than hashing a string per call).
+    cues: Vec<(String, Regex)>,
+    /// For each group of cues sharing a prefix before `_` (`party_…`), one regex matching any of
+    /// them: a gate that lets most sentences skip the group.
+    gates: Vec<(String, Regex)>,
 }
 
 /// An example sentence of a rule file.
@@ -145,12 +148,12 @@ fn compile(pat: &str) -> Result<Regex, regex::Error> {
         .build()
 }
 
-static RULES: LazyLock<HashMap<&'static str, RuleSet>> = LazyLock::new(|| {
+static RULES: LazyLock<Vec<(&'static str, RuleSet)>> = LazyLock::new(|| {
     RULE_FILES
         .iter()
         .map(|(name, src)| {
             let file = parse(src).unwrap_or_else(|e| panic!("src/rules/{name}.rules: {e}"));
-            let cues = file
+            let mut cues: Vec<(String, Regex)> = file
                 .cues
                 .iter()
                 .map(|(cue, pat)| {
@@ -159,7 +162,27 @@ static RULES: LazyLock<HashMap<&'static str, RuleSet>> = LazyLock::new(|| {
                     (cue.clone(), re)
                 })
                 .collect();
-            (*name, RuleSet { cues })
+            cues.sort_by(|a, b| a.0.cmp(&b.0));
+            let mut groups: Vec<(String, Vec<&str>)> = Vec::new();
+            for (cue, pat) in &file.cues {
+                if let Some((prefix, _)) = cue.split_once('_') {
+                    match groups.iter_mut().find(|(p, _)| p == prefix) {
+                        Some((_, v)) => v.push(pat),
+                        None => groups.push((prefix.to_string(), vec![pat])),
+                    }
+                }
+            }
+            let gates = groups
+                .into_iter()
+                .filter(|(_, pats)| pats.len() > 1)
+                .map(|(prefix, pats)| {
+                    let union = pats.iter().map(|p| format!("(?:{p})")).collect::<Vec<_>>().join("|");
+                    let re = compile(&union)
+                        .unwrap_or_else(|e| panic!("src/rules/{name}.rules: cues `{prefix}_*`: {e}"));
+                    (format!("{prefix}_"), re)
+                })
+                .collect();
+            (*name, RuleSet { cues, gates })
         })
         .collect()
 });
@@ -167,15 +190,26 @@ static RULES: LazyLock<HashMap<&'static str, RuleSet>> = LazyLock::new(|| {
 /// The rules of one finding.
 pub(crate) fn get(finding: &str) -> &'static RuleSet {
     RULES
-        .get(finding)
+        .iter()
+        .find(|(name, _)| *name == finding)
+        .map(|(_, r)| r)
         .unwrap_or_else(|| panic!("no rule file for `{finding}`"))
 }
 
 impl RuleSet {
     fn re(&self, cue: &str) -> &Regex {
-        self.cues
-            .get(cue)
-            .unwrap_or_else(|| panic!("no cue `{cue}` in its rule file"))
+        match self.cues.binary_search_by(|(k, _)| k.as_str().cmp(cue)) {
+            Ok(i) => &self.cues[i].1,
+            Err(_) => panic!("no cue `{cue}` in its rule file"),
+        }
+    }
+
+    /// Could any cue named `prefix…` match? False means none does (a cheap gate).
+    pub fn any_with_prefix(&self, prefix: &str, norm: &str) -> bool {
+        match self.gates.iter().find(|(p, _)| p == prefix) {
+            Some((_, re)) => re.is_match(norm.as_bytes()),
+            None => true,
+        }
     }
 
     /// Does the cue match anywhere in `norm`?
@@ -185,14 +219,11 @@ impl RuleSet {
 
     /// Names of the cues that start with `prefix`, sorted.
     pub fn cue_names_with_prefix(&self, prefix: &str) -> Vec<&str> {
-        let mut v: Vec<&str> = self
-            .cues
-            .keys()
-            .map(String::as_str)
+        self.cues
+            .iter()
+            .map(|(k, _)| k.as_str())
             .filter(|k| k.starts_with(prefix))
-            .collect();
-        v.sort_unstable();
-        v
+            .collect()
     }
 
     /// Byte ranges of the cue's matches in `norm`.
@@ -223,7 +254,7 @@ impl RuleSet {
 
 /// Forces every rule file to parse and compile (tests call it so a bad file fails there).
 pub fn check_all() -> usize {
-    RULES.values().map(|r| r.cues.len()).sum()
+    RULES.iter().map(|(_, r)| r.cues.len()).sum()
 }
 
 #[cfg(test)]
