@@ -31,12 +31,32 @@ pub(crate) fn run(doc: &Doc) -> MinimumAge {
     let mut mentions = Vec::new();
     let mut general_statement = false;
     let mut consent_sentences = Vec::new();
+    // Did the previous sentence limit something other than use (a sale, a removal)? A sentence
+    // that continues it (a line break cut it: it starts in lower case) inherits that.
+    let mut prev_other = false;
+    // Per heading: does it speak of children?
+    let mut heading_children: Vec<Option<bool>> = vec![None; doc.headings.len()];
     for s in &doc.sentences {
-        let children = r.is("children", &s.norm) || in_children_section(doc, s, r);
-        if r.is("children", &s.norm) {
+        let kids = r.is("children", &s.norm);
+        let children = kids || in_children_section(doc, s, r, &mut heading_children);
+        if kids {
             out.children_mentioned = true;
         }
-        let found = mentions_in(r, s, children);
+        // Cheap gate: a sentence with no number, outside children's matters, says nothing here.
+        if !children && !r.is("gate", &s.norm) {
+            prev_other = false;
+            continue;
+        }
+        let mut found = mentions_in(r, s, children);
+        let continues = s
+            .text
+            .bytes()
+            .next()
+            .is_some_and(|b| b.is_ascii_lowercase());
+        if prev_other && continues {
+            found.iter_mut().for_each(|m| m.role = Role::Other);
+        }
+        prev_other = r.is("other", &s.norm) || prev_other && continues;
         if children && found.is_empty() && r.is("scope", &s.norm) && !r.is("regional", &s.norm) {
             general_statement = true;
         }
@@ -88,9 +108,25 @@ pub(crate) fn run(doc: &Doc) -> MinimumAge {
     out
 }
 
-fn in_children_section(doc: &Doc, s: &Sentence, r: &RuleSet) -> bool {
-    doc.headings_of(s).take(2).any(|h| r.is("children", &h.norm))
+/// Does the sentence's heading, or the one above it, speak of children? (`cache` per heading.)
+fn in_children_section(doc: &Doc, s: &Sentence, r: &RuleSet, cache: &mut [Option<bool>]) -> bool {
+    let mut next = s.heading;
+    for _ in 0..2 {
+        let Some(h) = next else {
+            return false;
+        };
+        let heading = &doc.headings[h];
+        if *cache[h].get_or_insert_with(|| r.is("children", &heading.norm)) {
+            return true;
+        }
+        next = heading.parent;
+    }
+    false
 }
+
+/// A sentence with one age is judged as a whole up to this length; a longer one (often several
+/// sentences run together) by the clause around the number.
+const WHOLE_SENTENCE_MAX: usize = 400;
 
 /// The ages stated in one sentence, each with its role.
 fn mentions_in<'d>(r: &RuleSet, s: &'d Sentence, children: bool) -> Vec<Mention<'d>> {
@@ -113,6 +149,9 @@ fn mentions_in<'d>(r: &RuleSet, s: &'d Sentence, children: bool) -> Vec<Mention<
         if band_spans.iter().any(|&(a, b)| start < b && a < end) {
             continue;
         }
+        if r.is("unit_after", &norm[end..]) {
+            continue;
+        }
         let m = &norm[start..end];
         let Some(n) = m
             .split(|c: char| !c.is_ascii_alphanumeric() && c != '-')
@@ -128,20 +167,33 @@ fn mentions_in<'d>(r: &RuleSet, s: &'d Sentence, children: bool) -> Vec<Mention<
         return Vec::new();
     }
     // An age needs children, minors or use of the service in view.
-    let about_people = children || r.is("scope", norm) && norm.contains("age");
+    let about_people =
+        children || r.is("scope", norm) && r.is("age_word", norm) || r.is("person_age", norm);
     if !about_people {
         return Vec::new();
     }
-    let single = nums.iter().map(|n| n.1).collect::<std::collections::BTreeSet<_>>().len() == 1;
+    let single = nums
+        .iter()
+        .map(|n| n.1)
+        .collect::<std::collections::BTreeSet<_>>()
+        .len()
+        == 1;
     nums.sort_by_key(|n| n.0);
     nums.dedup_by_key(|n| n.1);
     nums.into_iter()
         .map(|(at, age, band_end)| {
             let local = local_context(norm, at);
-            let ctx = if single { norm } else { local };
+            let ctx = if single && norm.len() <= WHOLE_SENTENCE_MAX {
+                norm
+            } else {
+                local
+            };
             let role = if r.is("other", ctx) {
                 Role::Other
-            } else if band_end || (r.is("consent", ctx) && !r.is("consent_denied", ctx)) {
+            } else if band_end
+                || (r.is("consent", ctx) && !r.is("consent_denied", ctx))
+                || r.is("supervision", ctx)
+            {
                 Role::Consent
             } else {
                 Role::Floor
@@ -149,11 +201,31 @@ fn mentions_in<'d>(r: &RuleSet, s: &'d Sentence, children: bool) -> Vec<Mention<
             Mention {
                 age,
                 role,
-                regional: r.is("regional", ctx),
+                regional: regional(r, ctx),
                 sentence: s,
             }
         })
         .collect()
+}
+
+/// Does the number hold for one region only? Examples of other regions in parentheses and
+/// numberless alternatives ("or the age of majority, whichever is greater") do not count.
+fn regional(r: &RuleSet, ctx: &str) -> bool {
+    if !r.is("regional", ctx) || r.is("not_regional", ctx) {
+        return false;
+    }
+    let examples = r.find_all("example_paren", ctx);
+    if examples.is_empty() {
+        return true;
+    }
+    let mut rest = String::with_capacity(ctx.len());
+    let mut last = 0;
+    for (a, b) in examples {
+        rest.push_str(&ctx[last..a]);
+        last = b;
+    }
+    rest.push_str(&ctx[last..]);
+    r.is("regional", &rest)
 }
 
 /// The clause around byte `at`: back to the previous and on to the next `,;()` or " or ".
@@ -164,10 +236,24 @@ fn local_context(norm: &str, at: usize) -> &str {
         .map(|i| i + 1)
         .unwrap_or(0)
         .max(before.rfind(", or ").map(|i| i + 2).unwrap_or(0))
-        .max(before.rfind(" or under").map(|i| i + 1).unwrap_or(0));
+        .max(before.rfind(" or under").map(|i| i + 1).unwrap_or(0))
+        .max(before.rfind(" and under").map(|i| i + 1).unwrap_or(0))
+        .max(before.rfind(", under").map(|i| i + 2).unwrap_or(0));
+    let start = if before.ends_with(" and ") || before.ends_with(" or ") || before.ends_with(", ") {
+        at
+    } else {
+        start
+    };
     let after = &norm[at..];
     let mut end = after.find([';', '(', ')']).unwrap_or(after.len());
-    for stop in [", or ", " or under ", ", and ", ". "] {
+    for stop in [
+        ", or ",
+        " or under ",
+        " and under ",
+        ", under ",
+        ", and ",
+        ". ",
+    ] {
         if let Some(i) = after[1.min(after.len())..].find(stop) {
             end = end.min(i + 1);
         }

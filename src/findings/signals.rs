@@ -9,14 +9,36 @@ use std::borrow::Cow;
 /// The verdict for one signal (`do_not_track` or `global_privacy_control`).
 pub(crate) fn run(doc: &Doc, finding: &str) -> SignalFinding {
     let r = rules::get(finding);
+    let o = rules::get(other_finding(finding));
     let mut by_verdict: [Vec<&Sentence>; 3] = Default::default();
     // Index of the last sentence that named a signal, and whether it named this one alone.
     let mut last_named: Option<(usize, bool)> = None;
+    // Per heading: does it name this signal, the other one?
+    let mut heading_names: Vec<Option<(bool, bool)>> = vec![None; doc.headings.len()];
     for (i, s) in doc.sentences.iter().enumerate() {
-        let follows = matches!(last_named, Some((j, true)) if i - j <= FOLLOW_WINDOW);
-        let v = classify(doc, s, finding, follows);
-        let other = other_signal_named(&s.norm, finding);
-        if other || names(finding, &s.norm) {
+        let recent = match last_named {
+            Some((j, ours)) if i - j <= FOLLOW_WINDOW => Some(ours),
+            _ => None,
+        };
+        let heading = s.heading.map(|h| {
+            *heading_names[h].get_or_insert_with(|| {
+                let norm = &doc.headings[h].norm;
+                (r.is("section_heading", norm), o.is("section_heading", norm))
+            })
+        });
+        // Under a heading that names the signal; where the heading names both signals, the
+        // sentence speaks of the one named last.
+        let in_heading =
+            heading.is_some_and(|(ours, theirs)| ours && (recent != Some(false) || !theirs));
+        let mentioned = r.is("mention", &s.norm);
+        let other = o.is("mention", &s.norm) && other_signal_named(&s.norm, finding);
+        // Cheap gate: most sentences neither name the signal nor sit where it is spoken of.
+        let v = if mentioned || in_heading || recent == Some(true) {
+            classify(s, finding, in_heading, recent)
+        } else {
+            None
+        };
+        if other || mentioned && names(finding, &s.norm) {
             last_named = Some((i, !other));
         }
         let Some(v) = v else {
@@ -48,20 +70,22 @@ pub(crate) fn run(doc: &Doc, finding: &str) -> SignalFinding {
 /// A sentence this close after one that names the signal may speak of it as "these signals".
 const FOLLOW_WINDOW: usize = 3;
 
-/// What one sentence says about the signal, if it speaks of it; `follows` when it comes shortly
-/// after a sentence that names this signal (and no other since).
-fn classify(doc: &Doc, s: &Sentence, finding: &str, follows: bool) -> Option<SignalVerdict> {
+/// What one sentence says about the signal, if it speaks of it. `in_heading`: its heading names
+/// the signal; `recent` tells whether a sentence shortly before named a signal: `Some(true)` this
+/// one alone, `Some(false)` the other one.
+fn classify(
+    s: &Sentence,
+    finding: &str,
+    in_heading: bool,
+    recent: Option<bool>,
+) -> Option<SignalVerdict> {
     let r = rules::get(finding);
     let masked = mask_name(r, &s.norm, finding);
     let norm: &str = &masked;
     let named = r.is("named", norm);
     let in_section = !named
-        && (doc
-            .headings_of(s)
-            .take(1)
-            .any(|h| r.is("section_heading", &h.norm))
-            && r.is("section_topic", norm)
-            || follows && r.is("anaphor", norm));
+        && (in_heading && r.is("section_topic", norm)
+            || recent == Some(true) && r.is("anaphor", norm));
     if !named && !in_section {
         return None;
     }
@@ -77,17 +101,20 @@ fn classify(doc: &Doc, s: &Sentence, finding: &str, follows: bool) -> Option<Sig
     let parts = if parts.is_empty() { vec![norm] } else { parts };
     let mut verdict = SignalVerdict::Unclear;
     for c in parts {
+        if r.is("pointer", c) {
+            continue;
+        }
         if r.is("refuse", c) {
             return Some(SignalVerdict::NotHonored);
         }
-        if r.is("honor", c) {
+        if r.is("honor", c) || r.is("honor_3p", c) && !r.is("honor_3p_not", c) {
             verdict = SignalVerdict::Honored;
         }
     }
     if verdict == SignalVerdict::Unclear && named {
         // A mention without a stance in its own clause: the stance may sit in another clause
         // ("DNT is a browser setting; we do not respond to it").
-        if r.is("refuse", norm) && !other_signal_named(norm, finding) {
+        if r.is("refuse", norm) && !r.is("pointer", norm) && !other_signal_named(norm, finding) {
             return Some(SignalVerdict::NotHonored);
         }
     }
@@ -126,12 +153,16 @@ fn mask_name<'a>(r: &rules::RuleSet, norm: &'a str, finding: &str) -> Cow<'a, st
 
 /// Does the sentence also name the other signal (so a stance may belong to it)?
 fn other_signal_named(norm: &str, finding: &str) -> bool {
-    let other = if finding == "do_not_track" {
+    names(other_finding(finding), norm)
+}
+
+/// The other signal's finding.
+fn other_finding(finding: &str) -> &'static str {
+    if finding == "do_not_track" {
         "global_privacy_control"
     } else {
         "do_not_track"
-    };
-    names(other, norm)
+    }
 }
 
 /// Does the sentence name the signal (not merely say "we do not track")?
