@@ -10,18 +10,60 @@ pub(crate) fn run(doc: &Doc) -> Contact {
     let mut out = Contact::default();
     let mut evidence_of: Vec<&Sentence> = Vec::new();
     let mut postal_blocks: Vec<usize> = Vec::new();
-    for s in &doc.sentences {
+    // Each cue once per sentence and heading.
+    let heading_ctx: Vec<bool> = doc
+        .headings
+        .iter()
+        .map(|h| r.is("heading", &h.norm))
+        .collect();
+    let ctx: Vec<bool> = doc
+        .sentences
+        .iter()
+        .map(|s| r.is("context", &s.norm))
+        .collect();
+    let alien: Vec<bool> = doc
+        .sentences
+        .iter()
+        .map(|s| r.is("not_operator", &s.norm))
+        .collect();
+    for (i, s) in doc.sentences.iter().enumerate() {
         let n = s.norm.as_str();
-        let in_section = doc.headings_of(s).take(2).any(|h| r.is("heading", &h.norm));
-        let context = in_section || r.is("context", n) || previous_is_context(doc, s, r);
-        let foreign = r.is("not_operator", n);
+        let in_section = s.heading.is_some_and(|h| {
+            heading_ctx[h] || doc.headings[h].parent.is_some_and(|p| heading_ctx[p])
+        });
+        let context = in_section || ctx[i] || previous_is_context(doc, i, &ctx);
+        let foreign = alien[i]
+            || (n.len() < 400
+                && i > 0
+                && alien[i - 1]
+                && s.start.saturating_sub(doc.sentences[i - 1].end) < 400
+                && !r.is("first_person", n));
         let mut used = false;
         // Emails: written out, obfuscated, or only in a mailto: link of the block.
-        if n.contains('@') || n.contains("at]") || n.contains("(at)") || n.contains("{at}") {
+        if n.contains('@')
+            || n.contains("at]")
+            || n.contains("(at)")
+            || n.contains("{at}")
+            || n.contains(" dot ")
+        {
             used |= written_emails(r, n, foreign, &mut out.emails);
-            for caps in r.captures_all("email_obfuscated", n) {
+            let spelled = if n.contains(" dot ") {
+                r.captures_all("email_spelled", n)
+            } else {
+                Vec::new()
+            };
+            for caps in r
+                .captures_all("email_obfuscated", n)
+                .into_iter()
+                .chain(spelled)
+            {
                 if let (Some(user), Some(domain)) = (caps[1], caps[2]) {
-                    if n[..].contains(&format!("{user}@")) || foreign {
+                    let first_label = domain.split([' ', '.', '[', '(', '{']).next().unwrap_or("");
+                    let stop = matches!(
+                        first_label,
+                        "the" | "a" | "an" | "our" | "your" | "this" | "that" | "its"
+                    );
+                    if n[..].contains(&format!("{user}@")) || foreign || stop {
                         continue;
                     }
                     let domain: String = domain
@@ -45,36 +87,57 @@ pub(crate) fn run(doc: &Doc) -> Contact {
                     .or_else(|| l.strip_prefix("MAILTO:"))
                 {
                     let addr = clean_email(addr.split('?').next().unwrap_or(""));
-                    if addr.contains('@') && !example_address(&addr) && !r.is("not_operator_email", &addr) {
+                    let tail_of_found = out
+                        .emails
+                        .iter()
+                        .any(|x| x.len() > addr.len() && x.ends_with(&addr));
+                    if addr.contains('@')
+                        && !example_address(&addr)
+                        && !r.is("not_operator_email", &addr)
+                        && !tail_of_found
+                    {
                         used |= add(&mut out.emails, addr);
                     }
                 } else if let Some(tel) = l.strip_prefix("tel:") {
                     if context {
                         used |= add(&mut out.phones, tel.trim().to_string());
                     }
-                } else if context && is_web(l) && !r.is("not_operator_url", &l.to_lowercase()) {
-                    used |= add(&mut out.urls, l.to_string());
+                } else if context
+                    && is_web(l)
+                    && !foreign_url(r, &l.to_lowercase())
+                    && r.is("channel_link", &l.to_lowercase())
+                {
+                    used |= add(&mut out.urls, l.trim_end_matches('?').to_string());
                 }
             }
         }
         if context && !foreign {
             used |= phones(r, s, &mut out.phones);
             for (a, b) in r.find_all("url", n) {
-                let url = s.text.get(a..b).unwrap_or(&n[a..b]);
-                let url = url.trim_end_matches(['.', ',', ';', ':']);
-                if !r.is("not_operator_url", &url.to_lowercase()) {
+                let url = as_written(s, a, b);
+                let url = url.trim_end_matches(['.', ',', ';', ':', '?']);
+                let full = if url.starts_with("www.") {
+                    format!("https://{url}")
+                } else {
+                    url.to_string()
+                };
+                if is_web(&full) && !foreign_url(r, &url.to_lowercase()) {
                     used |= add(&mut out.urls, url.to_string());
                 }
             }
             if r.is("postal", n) && !postal_blocks.contains(&s.block) {
-                if let Some(addr) = postal(doc, s, r) {
+                let found = postal(doc, s, r);
+                if !found.is_empty() {
                     postal_blocks.push(s.block);
+                }
+                for addr in found {
                     used |= add(&mut out.postal_addresses, addr);
                 }
             }
             for caps in r.captures_all("channel", &s.text) {
                 if let Some(name) = caps[1] {
-                    let has_address = n.contains('@') || r.is("url", n) || !doc.blocks[s.block].links.is_empty();
+                    let has_address =
+                        n.contains('@') || r.is("url", n) || !doc.blocks[s.block].links.is_empty();
                     if !has_address {
                         used |= add(&mut out.other_channels, name.to_string());
                     }
@@ -92,7 +155,8 @@ pub(crate) fn run(doc: &Doc) -> Contact {
             continue;
         }
         let raw = &doc.text[b.start..b.end];
-        if !raw.contains('@') && !b.links.iter().any(|l| l.starts_with("mailto:")) {
+        let digits = raw.bytes().filter(u8::is_ascii_digit).count();
+        if !raw.contains('@') && digits < 7 && !b.links.iter().any(|l| l.starts_with("mailto:")) {
             continue;
         }
         let text = crate::text::display(raw);
@@ -102,24 +166,38 @@ pub(crate) fn run(doc: &Doc) -> Contact {
         for link in &b.links {
             if let Some(addr) = link.trim().strip_prefix("mailto:") {
                 let addr = clean_email(addr.split('?').next().unwrap_or(""));
-                if !foreign && addr.contains('@') && !example_address(&addr) && !r.is("not_operator_email", &addr) {
+                if !foreign
+                    && addr.contains('@')
+                    && !example_address(&addr)
+                    && !r.is("not_operator_email", &addr)
+                {
                     used |= add(&mut out.emails, addr);
                 }
             }
         }
+        let line = Sentence {
+            start: b.start,
+            end: b.end,
+            text,
+            norm,
+            block: bi,
+            heading: None,
+            nth_in_block: 0,
+        };
+        if !foreign {
+            used |= phones(r, &line, &mut out.phones);
+        }
         if used {
-            heading_lines.push(Sentence {
-                start: b.start,
-                end: b.end,
-                text,
-                norm,
-                block: bi,
-                heading: None,
-                nth_in_block: 0,
-            });
+            heading_lines.push(line);
         }
     }
-    short_line_addresses(doc, r, &postal_blocks, &mut out.postal_addresses, &mut heading_lines);
+    short_line_addresses(
+        doc,
+        r,
+        &postal_blocks,
+        &mut out.postal_addresses,
+        &mut heading_lines,
+    );
     evidence_of.extend(heading_lines.iter());
     evidence_of.sort_by_key(|s| s.start);
     for s in evidence_of {
@@ -129,17 +207,35 @@ pub(crate) fn run(doc: &Doc) -> Contact {
 }
 
 /// A sentence directly after "contact us at:" or in the same block as one.
-fn previous_is_context(doc: &Doc, s: &Sentence, r: &RuleSet) -> bool {
-    let i = doc.sentences.partition_point(|t| t.start < s.start);
-    i > 0 && {
-        let p = &doc.sentences[i - 1];
-        (p.block + 1 == s.block || p.block == s.block) && r.is("context", &p.norm) && p.norm.len() < 300
+fn previous_is_context(doc: &Doc, i: usize, ctx: &[bool]) -> bool {
+    let s = &doc.sentences[i];
+    // Earlier sentences of the same block, then the last one before the block.
+    let mut k = i;
+    while k > 0 && i - k < 12 {
+        k -= 1;
+        let p = &doc.sentences[k];
+        if p.block != s.block && p.block + 1 != s.block {
+            return false;
+        }
+        if p.norm.len() < 300 && ctx[k] {
+            return true;
+        }
+        if p.block != s.block {
+            return false;
+        }
     }
+    false
 }
 
 /// Addresses written one line a block ("Example Corp" / "1 Main Street" / "Springfield 12345"),
 /// which the segmenter cuts into short headings and paragraphs.
-fn short_line_addresses(doc: &Doc, r: &RuleSet, done: &[usize], out: &mut Vec<String>, ev: &mut Vec<Sentence>) {
+fn short_line_addresses(
+    doc: &Doc,
+    r: &RuleSet,
+    done: &[usize],
+    out: &mut Vec<String>,
+    ev: &mut Vec<Sentence>,
+) {
     let short = |bi: usize| {
         let b = &doc.blocks[bi];
         let t = doc.text[b.start..b.end].trim();
@@ -161,22 +257,40 @@ fn short_line_addresses(doc: &Doc, r: &RuleSet, done: &[usize], out: &mut Vec<St
                 (k, crate::text::display(&doc.text[b.start..b.end]))
             })
             .collect();
-        let norms: Vec<String> = lines.iter().map(|(_, l)| crate::text::normalize(l)).collect();
+        let norms: Vec<String> = lines
+            .iter()
+            .map(|(_, l)| crate::text::normalize(l))
+            .collect();
         let Some(street) = norms.iter().position(|n| r.is("postal", n)) else {
             continue;
         };
-        let Some(code) = (street..norms.len().min(street + 4)).find(|&k| r.is("postal_code", &norms[k])) else {
+        let Some(code) =
+            (street..norms.len().min(street + 4)).find(|&k| r.is("postal_code", &norms[k]))
+        else {
             continue;
         };
         let not_part = |n: &str| {
-            n.contains('@') || n.contains("http") || n.contains("www.") || n.ends_with(':') || r.is("phone_context", n) && r.is("phone", n)
+            n.contains('@')
+                || n.contains("http")
+                || n.contains("www.")
+                || n.ends_with(':')
+                || r.is("phone_context", n) && r.is("phone", n)
         };
         let mut from = street;
-        while from > 0 && street - from < 3 && !not_part(&norms[from - 1]) && !r.is("heading", &norms[from - 1]) {
+        while from > 0
+            && street - from < 3
+            && !not_part(&norms[from - 1])
+            && !r.is("heading", &norms[from - 1])
+        {
             from -= 1;
         }
         let mut to = code + 1;
-        if to < norms.len() && norms[to].split_whitespace().count() <= 3 && !norms[to].bytes().any(|c| c.is_ascii_digit()) && !not_part(&norms[to]) && !r.is("heading", &norms[to]) {
+        if to < norms.len()
+            && norms[to].split_whitespace().count() <= 3
+            && !norms[to].bytes().any(|c| c.is_ascii_digit())
+            && !not_part(&norms[to])
+            && !r.is("heading", &norms[to])
+        {
             to += 1;
         }
         // Whose address: the heading or the sentence before the lines.
@@ -185,12 +299,18 @@ fn short_line_addresses(doc: &Doc, r: &RuleSet, done: &[usize], out: &mut Vec<St
         let prev = (i > 0).then(|| &doc.sentences[i - 1]);
         let about_contact = prev.is_some_and(|p| {
             r.is("context", &p.norm) || doc.headings_of(p).take(2).any(|h| r.is("heading", &h.norm))
-        }) || norms[..street].iter().any(|n| r.is("heading", n) || r.is("context", n));
-        let foreign = prev.is_some_and(|p| r.is("not_operator", &p.norm)) || norms[from..to].iter().any(|n| r.is("not_operator", n));
+        }) || norms[..street]
+            .iter()
+            .any(|n| r.is("heading", n) || r.is("context", n));
+        let foreign = prev.is_some_and(|p| r.is("not_operator", &p.norm))
+            || norms[from..to].iter().any(|n| r.is("not_operator", n));
         if !about_contact || foreign {
             continue;
         }
-        let addr: Vec<&str> = lines[from..to].iter().map(|(_, l)| l.trim().trim_end_matches(',')).collect();
+        let addr: Vec<&str> = lines[from..to]
+            .iter()
+            .map(|(_, l)| l.trim().trim_end_matches(','))
+            .collect();
         let addr = addr.join(", ");
         if add(out, addr.clone()) {
             let end = doc.blocks[lines[to - 1].0].end;
@@ -210,16 +330,26 @@ fn short_line_addresses(doc: &Doc, r: &RuleSet, done: &[usize], out: &mut Vec<St
 /// The sentence before a byte offset speaks of someone else (a regulator, a third party).
 fn previous_is_foreign(doc: &Doc, at: usize, r: &RuleSet) -> bool {
     let i = doc.sentences.partition_point(|t| t.start < at);
-    i > 0 && r.is("not_operator", &doc.sentences[i - 1].norm) && at - doc.sentences[i - 1].end < 400
+    i > 0
+        && r.is("not_operator", &doc.sentences[i - 1].norm)
+        && at.saturating_sub(doc.sentences[i - 1].end) < 400
 }
 
 /// Written-out addresses of a normalised sentence.
 fn written_emails(r: &RuleSet, n: &str, foreign: bool, out: &mut Vec<String>) -> bool {
     let mut used = false;
     for (a, b) in r.find_all("email", n) {
+        // "@name@instance.example" is a social-network handle, not a mailbox.
+        if n[..a].ends_with('@') {
+            continue;
+        }
         let addr = clean_email(&n[a..b]);
         let before = &n[floor_boundary(n, a.saturating_sub(40))..a];
-        if foreign || example_address(&addr) || r.is("example_before", before) || r.is("not_operator_email", &addr) {
+        if foreign
+            || example_address(&addr)
+            || r.is("example_before", before)
+            || r.is("not_operator_email", &addr)
+        {
             continue;
         }
         used |= add(out, addr);
@@ -244,17 +374,36 @@ fn clean_email(raw: &str) -> String {
     if labels.len() >= 3 {
         let last = labels[labels.len() - 1];
         let prev = labels[labels.len() - 2];
-        let common = ["com", "org", "net", "edu", "gov", "io", "co", "uk", "de", "eu"];
-        let long_tld = ["info", "mobi", "name", "store", "online", "tech", "email", "site", "group", "inc", "media", "digital", "health", "cloud", "games", "travel", "global"];
-        if common.contains(&prev) && last.len() >= 4 && !long_tld.contains(&last) && !prev.contains('@') {
+        let common = [
+            "com", "org", "net", "edu", "gov", "io", "co", "uk", "de", "eu",
+        ];
+        let long_tld = [
+            "info", "mobi", "name", "store", "online", "tech", "email", "site", "group", "inc",
+            "media", "digital", "health", "cloud", "games", "travel", "global",
+        ];
+        if common.contains(&prev)
+            && last.len() >= 4
+            && !long_tld.contains(&last)
+            && !prev.contains('@')
+        {
             labels.pop();
         }
     }
     labels.join(".")
 }
 
+/// An address that is no contact channel of the operator: a third party's, a preference page,
+/// or a policy page that is not also a form.
+fn foreign_url(r: &RuleSet, url: &str) -> bool {
+    r.is("not_operator_url", url) || (r.is("policy_page_url", url) && !r.is("contact_url", url))
+}
+
+/// A web address with a path: a home page alone is not a contact channel.
 fn is_web(l: &str) -> bool {
-    l.starts_with("http://") || l.starts_with("https://")
+    let rest = l
+        .strip_prefix("http://")
+        .or_else(|| l.strip_prefix("https://"));
+    rest.is_some_and(|r| !r.contains(char::is_whitespace) && r.trim_end_matches('/').contains('/'))
 }
 
 /// Placeholder addresses in examples.
@@ -263,7 +412,17 @@ fn example_address(a: &str) -> bool {
     matches!(
         domain,
         "domain.com" | "email.com" | "yourdomain.com" | "company.com" | "yourcompany.com"
-    ) || matches!(user, "name" | "yourname" | "you" | "user" | "username" | "firstname.lastname" | "john.doe" | "jane.doe")
+    ) || matches!(
+        user,
+        "name"
+            | "yourname"
+            | "you"
+            | "user"
+            | "username"
+            | "firstname.lastname"
+            | "john.doe"
+            | "jane.doe"
+    )
 }
 
 fn add(list: &mut Vec<String>, v: String) -> bool {
@@ -285,17 +444,31 @@ fn phones(r: &RuleSet, s: &Sentence, out: &mut Vec<String>) -> bool {
     let mut used = false;
     for (a, b) in r.find_all("phone", n) {
         let digits = n[a..b].bytes().filter(u8::is_ascii_digit).count();
-        if !(7..=15).contains(&digits) {
+        if !(7..=15).contains(&digits) && !r.is("phone_vanity", &n[a..b]) {
             continue;
         }
-        let before = &n[a.saturating_sub(24)..a];
+        let before = &n[floor_boundary(n, a.saturating_sub(24))..a];
         if r.is("fax", before) || looks_like_date(&n[a..b]) {
             continue;
         }
-        let written = s.text.get(a..b).unwrap_or(&n[a..b]).trim();
+        let written = as_written(s, a, b).trim();
         used |= add(out, written.to_string());
     }
     used
+}
+
+/// The written form of `s.norm[a..b]` (the two differ in length where quotes or dashes were
+/// straightened).
+fn as_written(s: &Sentence, a: usize, b: usize) -> &str {
+    let n = &s.norm[a..b];
+    if s.text.len() == s.norm.len() {
+        return s.text.get(a..b).unwrap_or(n);
+    }
+    let lower = s.text.to_ascii_lowercase();
+    match lower.find(n) {
+        Some(i) => s.text.get(i..i + n.len()).unwrap_or(n),
+        None => n,
+    }
 }
 
 fn looks_like_date(t: &str) -> bool {
@@ -304,7 +477,7 @@ fn looks_like_date(t: &str) -> bool {
 }
 
 /// The postal address around a sentence: the whole block when it is short, else the sentence.
-fn postal(doc: &Doc, s: &Sentence, r: &RuleSet) -> Option<String> {
+fn postal(doc: &Doc, s: &Sentence, r: &RuleSet) -> Vec<String> {
     let b = &doc.blocks[s.block];
     let raw = &doc.text[b.start..b.end];
     let lines: Vec<String> = raw
@@ -319,12 +492,73 @@ fn postal(doc: &Doc, s: &Sentence, r: &RuleSet) -> Option<String> {
     };
     let norm = crate::text::normalize(&joined);
     if !r.is("postal_code", &norm) && !norm.contains("box") {
-        return None;
+        return Vec::new();
     }
     // Drop a lead-in such as "Write to us at:".
-    let addr = match joined.find(": ") {
-        Some(i) if i < 80 && !r.is("postal", &crate::text::normalize(&joined[..i])) => &joined[i + 2..],
+    let mut rest = match joined.find(": ") {
+        Some(i) if i < 80 && !r.is("postal", &crate::text::normalize(&joined[..i])) => {
+            &joined[i + 2..]
+        }
         _ => joined.as_str(),
     };
-    Some(addr.trim().trim_end_matches(['.', ',']).replace(",,", ",").to_string())
+    let mut out = Vec::new();
+    while let Some((from, to)) = next_address(rest, r) {
+        let addr = rest[from..to]
+            .trim()
+            .trim_end_matches(['.', ',', ';', '-'])
+            .trim();
+        if addr.len() > 6 {
+            out.push(addr.replace(",,", ","));
+        }
+        if to >= rest.len() || out.len() >= 6 {
+            break;
+        }
+        rest = &rest[to..];
+    }
+    out
+}
+
+/// The next address in a run of text: from the lead-in ("write to us at") or the start, up to
+/// the postal code and a country, before the text goes on ("We reply...", an email address).
+fn next_address(addr: &str, r: &RuleSet) -> Option<(usize, usize)> {
+    let norm = addr.to_ascii_lowercase();
+    let (street, street_end) = r.find("postal", &norm)?;
+    let lead_in = street > 120 || r.is("address_lead_in", &norm[..street]);
+    let mut from = 0;
+    if lead_in {
+        for cut in [": ", " at ", " to ", " address is ", " addressed to ", ". "] {
+            if let Some(i) = norm[..street].rfind(cut) {
+                if street - i < 140 {
+                    from = from.max(i + cut.len());
+                }
+            }
+        }
+    }
+    let mut to = addr.len();
+    let code_end = r
+        .find_all("postal_code", &norm[street..])
+        .first()
+        .map(|&(_, e)| street + e)
+        .filter(|&e| e - street < 160)
+        .unwrap_or(street_end);
+    // Stop where the sentence goes on.
+    let tail = &norm[code_end..];
+    let stop = [
+        ". ", " or ", ": ", " we ", " if ", " you ", " email", " e-mail", " tel", " phone",
+        " http", " www.",
+    ]
+    .iter()
+    .filter_map(|c| tail.find(c))
+    .chain(tail.find('@').and_then(|at| tail[..at].rfind(' ')))
+    .min();
+    if let Some(i) = stop {
+        to = code_end + i;
+    }
+    while !addr.is_char_boundary(to) {
+        to -= 1;
+    }
+    while !addr.is_char_boundary(from) {
+        from += 1;
+    }
+    (from < to).then_some((from, to))
 }

@@ -17,6 +17,11 @@ pub(crate) fn run(doc: &Doc) -> IsPolicy {
         .iter()
         .take(2)
         .any(|t| r.is("other_title", &t.to_lowercase()) && !r.is("title", &t.to_lowercase()));
+    let stub = titles
+        .iter()
+        .take(2)
+        .any(|t| r.is("stub", &t.to_lowercase()))
+        || doc.sentences.first().is_some_and(|s| r.is("stub", &s.norm));
     let total = doc.sentences.len().max(1) as f64;
     let policy = doc
         .sentences
@@ -30,11 +35,20 @@ pub(crate) fn run(doc: &Doc) -> IsPolicy {
         .count() as f64;
     let density = policy / total;
     let mut score = 0.45 * (policy / 12.0).min(1.0) + 0.3 * (density * 2.5).min(1.0);
-    if title_hit {
+    // A document whose own title names a privacy notice.
+    let first_title = titles
+        .first()
+        .is_some_and(|t| r.is("title", &t.to_lowercase()));
+    if first_title {
+        score += 0.4;
+    } else if title_hit {
         score += 0.3;
     }
     if other_title {
         score -= 0.35;
+    }
+    if stub && doc.sentences.len() < 12 {
+        score -= 0.5;
     }
     if terms > policy * 0.5 {
         score -= 0.25;
