@@ -3,10 +3,13 @@
 
 mod document;
 mod findings;
+#[cfg(feature = "input")] pub mod input;
 mod report;
 pub mod rules;
 mod segment;
 mod text;
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;
 
 pub use document::{Block, BlockKind, Document, BLOCK_SEPARATOR};
 pub use report::*;

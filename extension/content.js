@@ -1,0 +1,131 @@
+// Policy Lens content script: a small courier (classic script; badge.js is loaded before it).
+//
+// 1. Cheap detection, no wasm, no messages: does the URL path, the title or a top heading mention
+//    privacy / policy / notice / cookies / Datenschutz …?  If not, stop here.
+// 2. Collect the page structure (h1–h6, p, li, td/th with link targets), skipping navigation,
+//    site header/footer, asides, scripts and hidden elements.
+// 3. Send { type: 'analyze', doc } to the background (protocol: see background.js), which runs the
+//    wasm analyzer and sets the toolbar badge; draw the pill if the report says it is a policy.
+// It also answers { type: 'collect' } from the popup ("Analyze this page"), skipping step 1.
+(() => {
+  'use strict';
+  if (globalThis.__policyLensContent) return;
+  globalThis.__policyLensContent = true;
+
+  const api = globalThis.browser ?? globalThis.chrome;
+  const POLICY_WORDS = /privacy|policy|policies|privacidad|confidentialit|datenschutz|privacit|cookie|notice|gdpr|ccpa|data[-_ ]?protection|personal[-_ ]?(data|information)/i;
+  const BLOCKS = 'h1,h2,h3,h4,h5,h6,p,li,td,th';
+  const SKIP = 'nav,aside,script,style,noscript,template,svg,iframe,dialog,[role="navigation"],[role="complementary"],[hidden],[aria-hidden="true"],#policy-lens-badge';
+  const MAX_BLOCKS = 20000;
+  const MAX_CHARS = 2_000_000;
+
+  let elements = []; // elements[i] is the page element of block i of the last document sent
+  let badge = null;
+
+  function looksLikePolicy() {
+    if (POLICY_WORDS.test(location.pathname) || POLICY_WORDS.test(document.title)) return true;
+    const heads = document.querySelectorAll('h1, h2');
+    for (let i = 0; i < heads.length && i < 8; i++) {
+      if (POLICY_WORDS.test(heads[i].textContent)) return true;
+    }
+    return false;
+  }
+
+  function skipped(elem) {
+    if (elem.closest(SKIP)) return true;
+    const hf = elem.closest('header,footer,[role="banner"],[role="contentinfo"]');
+    if (hf && !hf.closest('main,article,[role="main"]')) return true; // site chrome, not the policy's own header
+    if (typeof elem.checkVisibility === 'function' && !elem.checkVisibility({ visibilityProperty: true })) return true;
+    return false;
+  }
+
+  // The element's own text: nested blocks (a <p> inside an <li>) are blocks of their own.
+  function ownText(elem) {
+    let out = '';
+    for (const n of elem.childNodes) {
+      if (n.nodeType === Node.TEXT_NODE) out += n.data;
+      else if (n.nodeType === Node.ELEMENT_NODE) {
+        if (n.matches(BLOCKS) || n.matches(SKIP)) continue;
+        if (n.localName === 'br') { out += ' '; continue; }
+        if (typeof n.checkVisibility === 'function' && !n.checkVisibility({ visibilityProperty: true })) continue;
+        out += ownText(n);
+        if (getComputedStyle(n).display.startsWith('block')) out += ' ';
+      }
+    }
+    return out;
+  }
+
+  function linksOf(elem) {
+    const links = [];
+    for (const a of elem.querySelectorAll('a[href]')) {
+      if (a.closest(BLOCKS) !== elem) continue;
+      const href = a.href;
+      if (/^(https?:|mailto:|tel:)/i.test(href) && !links.includes(href)) links.push(href);
+    }
+    return links;
+  }
+
+  function collect() {
+    const blocks = [];
+    const els = [];
+    let chars = 0;
+    for (const elem of document.body ? document.body.querySelectorAll(BLOCKS) : []) {
+      if (blocks.length >= MAX_BLOCKS || chars >= MAX_CHARS) break;
+      if (skipped(elem)) continue;
+      const text = ownText(elem).replace(/\s+/g, ' ').trim();
+      if (!text) continue;
+      const tag = elem.localName;
+      const heading = /^h[1-6]$/.test(tag);
+      blocks.push({
+        kind: heading ? 'heading' : tag === 'li' ? 'listItem' : tag === 'p' ? 'paragraph' : 'tableCell',
+        level: heading ? Number(tag[1]) : 0,
+        text,
+        links: linksOf(elem),
+      });
+      els.push(elem);
+      chars += text.length + 2;
+    }
+    elements = els;
+    return { title: document.title || null, url: location.href, blocks };
+  }
+
+  async function storageGet(keys) {
+    try { return await api.storage.local.get(keys); } catch (_) { return {}; }
+  }
+
+  async function analyzeAndShow(force) {
+    const doc = collect();
+    const reply = await api.runtime.sendMessage({ type: 'analyze', doc });
+    if (!reply || !reply.ok) throw new Error((reply && reply.error) || 'no reply from the background');
+    const report = reply.report;
+    if (!report.isPolicy.likely && !force) return reply;
+    const { dismissed = {}, testHooks = false } = await storageGet(['dismissed', 'testHooks']);
+    const host = location.hostname;
+    if (badge) badge.destroy();
+    badge = globalThis.PolicyLensBadge.renderBadge(report, {
+      shadowMode: testHooks ? 'open' : 'closed',
+      dismissed: !force && Boolean(dismissed[host]),
+      actionBadge: reply.actionBadge,
+      locate: (ev) => elements[ev.block] || null,
+      onDismiss: async () => {
+        const cur = (await storageGet('dismissed')).dismissed || {};
+        cur[host] = true;
+        await api.storage.local.set({ dismissed: cur });
+      },
+    });
+    return reply;
+  }
+
+  api.runtime.onMessage.addListener((msg, sender, sendResponse) => {
+    if (sender.id !== api.runtime.id || !msg || msg.type !== 'collect') return false;
+    analyzeAndShow(true).then(
+      (reply) => sendResponse({ ok: true, report: reply.report, actionBadge: reply.actionBadge }),
+      (e) => sendResponse({ ok: false, error: String(e && e.message || e) }),
+    );
+    return true;
+  });
+
+  if (looksLikePolicy()) {
+    analyzeAndShow(false).catch((e) => console.warn('Policy Lens:', e));
+  }
+})();
