@@ -18,7 +18,28 @@
 //! optional `[heading]` that the sentence sits under.
 
 use regex::bytes::{Regex, RegexBuilder};
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::LazyLock;
+
+/// The Fx hash (as in rustc): a multiply and a rotate per word. Cue names are short and trusted,
+/// so a DoS-resistant hash buys nothing here.
+#[derive(Default)]
+struct FxHasher(u64);
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut w = [0u8; 8];
+            w[..chunk.len()].copy_from_slice(chunk);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
 
 /// The rule files, embedded. The list is explicit so that a file cannot be forgotten silently.
 pub const RULE_FILES: &[(&str, &str)] = &[
@@ -34,6 +55,8 @@ pub const RULE_FILES: &[(&str, &str)] = &[
 pub(crate) struct RuleSet {
     /// Cues sorted by name, for a binary search (faster than hashing a string per call).
     cues: Vec<(String, Regex)>,
+    /// Cue name → index into `cues`, hashed cheaply (findings look cues up on every sentence).
+    index: HashMap<String, usize, BuildHasherDefault<FxHasher>>,
     /// For each group of cues sharing a prefix before `_` (`party_…`), one regex matching any of
     /// them: a gate that lets most sentences skip the group.
     gates: Vec<(String, Regex)>,
@@ -182,7 +205,8 @@ static RULES: LazyLock<Vec<(&'static str, RuleSet)>> = LazyLock::new(|| {
                     (format!("{prefix}_"), re)
                 })
                 .collect();
-            (*name, RuleSet { cues, gates })
+            let index = cues.iter().enumerate().map(|(i, (k, _))| (k.clone(), i)).collect();
+            (*name, RuleSet { cues, index, gates })
         })
         .collect()
 });
@@ -198,9 +222,9 @@ pub(crate) fn get(finding: &str) -> &'static RuleSet {
 
 impl RuleSet {
     fn re(&self, cue: &str) -> &Regex {
-        match self.cues.binary_search_by(|(k, _)| k.as_str().cmp(cue)) {
-            Ok(i) => &self.cues[i].1,
-            Err(_) => panic!("no cue `{cue}` in its rule file"),
+        match self.index.get(cue) {
+            Some(&i) => &self.cues[i].1,
+            None => panic!("no cue `{cue}` in its rule file"),
         }
     }
 

@@ -4,6 +4,9 @@ use crate::report::IsPolicy;
 use crate::rules;
 use crate::segment::Doc;
 
+/// Sentences read for the score.
+const SAMPLE: usize = 300;
+
 pub(crate) fn run(doc: &Doc) -> IsPolicy {
     let r = rules::get("is_policy");
     let titles: Vec<&str> = doc
@@ -22,14 +25,15 @@ pub(crate) fn run(doc: &Doc) -> IsPolicy {
         .take(2)
         .any(|t| r.is("stub", &t.to_lowercase()))
         || doc.sentences.first().is_some_and(|s| r.is("stub", &s.norm));
-    let total = doc.sentences.len().max(1) as f64;
-    let policy = doc
-        .sentences
+    // The score saturates long before the end of a policy: a sample of the first sentences
+    // decides, so that the cost does not grow with the document.
+    let sample = &doc.sentences[..doc.sentences.len().min(SAMPLE)];
+    let total = sample.len().max(1) as f64;
+    let policy = sample
         .iter()
         .filter(|s| r.is("policy_sentence", &s.norm))
         .count() as f64;
-    let terms = doc
-        .sentences
+    let terms = sample
         .iter()
         .filter(|s| r.is("terms_sentence", &s.norm))
         .count() as f64;
