@@ -187,23 +187,24 @@ fn text_blocks(text: &str) -> Vec<Block> {
             (at, l.trim_end_matches(['\n', '\r']))
         })
         .collect();
-    let flush = |para: &mut Option<(usize, usize, usize)>, blocks: &mut Vec<Block>, next_blank: bool| {
-        if let Some((s, e, n)) = para.take() {
-            let raw = &text[s..e];
-            let kind = if n == 1 && next_blank && looks_like_heading(raw) {
-                BlockKind::Heading
-            } else {
-                BlockKind::Paragraph
-            };
-            blocks.push(Block {
-                kind,
-                level: if kind == BlockKind::Heading { 3 } else { 0 },
-                start: s,
-                end: e,
-                links: text::inline_links(raw),
-            });
-        }
-    };
+    let flush =
+        |para: &mut Option<(usize, usize, usize)>, blocks: &mut Vec<Block>, next_blank: bool| {
+            if let Some((s, e, n)) = para.take() {
+                let raw = &text[s..e];
+                let kind = if n == 1 && next_blank && looks_like_heading(raw) {
+                    BlockKind::Heading
+                } else {
+                    BlockKind::Paragraph
+                };
+                blocks.push(Block {
+                    kind,
+                    level: if kind == BlockKind::Heading { 3 } else { 0 },
+                    start: s,
+                    end: e,
+                    links: text::inline_links(raw),
+                });
+            }
+        };
     let mut i = 0;
     while i < lines.len() {
         let (at, line) = lines[i];
@@ -231,7 +232,10 @@ fn text_blocks(text: &str) -> Vec<Block> {
                 i += 1;
                 continue;
             }
-            if trimmed.chars().all(|c| c == '-' || c == '*' || c == '_' || c == ' ') {
+            if trimmed
+                .chars()
+                .all(|c| c == '-' || c == '*' || c == '_' || c == ' ')
+            {
                 flush(&mut para, &mut blocks, true);
                 i += 1;
                 continue;
@@ -379,9 +383,16 @@ fn looks_like_bare_heading(raw: &str) -> bool {
     }
     let caps = words
         .iter()
-        .filter(|w| w.chars().next().is_some_and(|c| c.is_uppercase() || !c.is_alphabetic()))
+        .filter(|w| {
+            w.chars()
+                .next()
+                .is_some_and(|c| c.is_uppercase() || !c.is_alphabetic())
+        })
         .count();
-    caps * 2 >= words.len() + 1 || t.chars().filter(|c| c.is_alphabetic()).all(|c| c.is_uppercase())
+    caps * 2 > words.len()
+        || t.chars()
+            .filter(|c| c.is_alphabetic())
+            .all(|c| c.is_uppercase())
 }
 
 /// Abbreviations after which a full stop does not end a sentence.
@@ -485,12 +496,18 @@ mod tests {
     #[test]
     fn splits_sentences_but_not_abbreviations() {
         let cases: &[(&str, &[&str])] = &[
-            ("We collect data. We share it.", &["We collect data.", "We share it."]),
+            (
+                "We collect data. We share it.",
+                &["We collect data.", "We share it."],
+            ),
             (
                 "We use vendors, e.g. hosts. Then we stop.",
                 &["We use vendors, e.g. hosts.", "Then we stop."],
             ),
-            ("Acme Inc. is in the U.S. and Canada.", &["Acme Inc. is in the U.S. and Canada."]),
+            (
+                "Acme Inc. is in the U.S. and Canada.",
+                &["Acme Inc. is in the U.S. and Canada."],
+            ),
             ("Version 2.1 applies.", &["Version 2.1 applies."]),
             ("Is it? Yes! Fine.", &["Is it?", "Yes!", "Fine."]),
         ];
@@ -506,17 +523,29 @@ mod tests {
         );
         assert_eq!(doc.headings.len(), 2);
         assert_eq!(doc.headings[1].parent, Some(0));
-        let kid = doc.sentences.iter().find(|s| s.text.contains("kids")).unwrap();
+        let kid = doc
+            .sentences
+            .iter()
+            .find(|s| s.text.contains("kids"))
+            .unwrap();
         assert_eq!(doc.section_name(kid).as_deref(), Some("Children"));
-        let item = doc.sentences.iter().find(|s| s.text.starts_with("two")).unwrap();
+        let item = doc
+            .sentences
+            .iter()
+            .find(|s| s.text.starts_with("two"))
+            .unwrap();
         assert_eq!(item.text, "two link");
         assert_eq!(doc.blocks[item.block].kind, BlockKind::ListItem);
-        assert_eq!(doc.blocks[item.block].links, vec!["https://x.example/a".to_string()]);
+        assert_eq!(
+            doc.blocks[item.block].links,
+            vec!["https://x.example/a".to_string()]
+        );
     }
 
     #[test]
     fn plain_text_title_lines_become_headings() {
-        let doc = Doc::from_text("Do Not Track\n\nWe ignore such signals.\n\nContact Us\nWrite to us.\n");
+        let doc =
+            Doc::from_text("Do Not Track\n\nWe ignore such signals.\n\nContact Us\nWrite to us.\n");
         let names: Vec<_> = doc.headings.iter().map(|h| h.text.as_str()).collect();
         assert_eq!(names, ["Do Not Track", "Contact Us"]);
     }
@@ -544,6 +573,9 @@ mod tests {
         assert_eq!(doc.text, "Contact\n\nWrite to us.");
         assert_eq!(doc.sentences[0].start, 9);
         assert_eq!(doc.blocks[1].links, vec!["mailto:a@b.example".to_string()]);
-        assert_eq!(doc.section_name(&doc.sentences[0]).as_deref(), Some("Contact"));
+        assert_eq!(
+            doc.section_name(&doc.sentences[0]).as_deref(),
+            Some("Contact")
+        );
     }
 }
