@@ -148,7 +148,7 @@ if [ "$MODE" = test ]; then
   run "cargo clippy (native)" cargo clippy --all-targets -- -D warnings
   run "cargo clippy (wasm32)" cargo clippy --target wasm32-unknown-unknown --no-default-features \
     --lib --test node --test browser -- -D warnings
-  run "cargo test (native)" cargo test
+  run "cargo test (native, release: the corpus and robustness tests are heavy)" cargo test --release
   run "wasm-bindgen-test: node" $WASM_TEST --test node
   run "wasm-bindgen-test: chromium" env -u GECKODRIVER CHROMEDRIVER=/usr/bin/chromedriver \
     $WASM_TEST --test browser
