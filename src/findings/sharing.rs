@@ -63,18 +63,47 @@ fn classify(doc: &Doc, s: &Sentence, r: &RuleSet) -> Facts {
     if !(disclose || tp_collect || sell || concede || optout) {
         return f;
     }
+    if r.is("meta", n) {
+        return f;
+    }
     let recipient = r.is("recipient", n);
     let in_sharing_section = doc
         .headings_of(s)
         .take(2)
         .any(|h| r.is("section_sharing", &h.norm));
-    let deny = r.is("deny", n);
-    if deny && !r.is("except_pointer", n) {
+    let mut deny = r.is("deny", n);
+    let mut sell_denied_for_money = false;
+    if deny && r.is("deny_void", n) {
+        // Not the operator's denial (the user's choice, children only, a password …).
+        f.sale_weak = concede || optout;
+        return f;
+    }
+    if deny && r.is("dns_link", n) && !r.is("we_deny", n) {
+        // The name of a Do Not Sell link: at most an opt-out offer, or selling said elsewhere.
+        deny = false;
+        if !(sell && r.is("sell_data", n)) {
+            f.sale_weak = concede || optout;
+            return f;
+        }
+    }
+    if deny {
+        // "We do not sell it for money" denies nothing.
+        let denial = split_exception(r, n).0;
+        if r.is("deny_sell_void", denial) && !r.is("any_consideration", denial) {
+            deny = false;
+            sell_denied_for_money = true;
+        }
+    }
+    if deny && r.is("except_pointer", n) {
+        // "Except as described in this policy": the denial says nothing, nor does the sentence.
+        return f;
+    }
+    if deny {
         let (denial, exception) = split_exception(r, n);
         let exc_purposes = exception.map(|e| purposes_in(r, e)).unwrap_or_default();
-        let deny_sell = r.is("deny_sell", denial);
-        let deny_share = r.is("deny_share", denial);
         let scoped = r.is("deny_marketing_scope", denial);
+        let deny_sell = r.is("deny_sell", denial) && !scoped && (recipient || r.is("data", denial));
+        let deny_share = r.is("deny_share", denial);
         if deny_sell {
             f.deny_sell = true;
             f.deny_marketing = true;
@@ -96,6 +125,9 @@ fn classify(doc: &Doc, s: &Sentence, r: &RuleSet) -> Facts {
                     f.deny_sell = true;
                     f.deny_marketing = true;
                     f.purposes = exc_purposes;
+                    if r.is("p_withConsent", n) && !f.purposes.contains(&Purpose::WithConsent) {
+                        f.purposes.push(Purpose::WithConsent);
+                    }
                 }
             }
         }
@@ -103,10 +135,30 @@ fn classify(doc: &Doc, s: &Sentence, r: &RuleSet) -> Facts {
             return f;
         }
     }
+    if r.is("deny_tp_collect", n) {
+        f.deny_marketing = true;
+        return f;
+    }
+    if r.is("incoming", n) && !r.is("we_share", n) {
+        return f;
+    }
     if r.is("user_act", n) && !n.contains("we ") {
         return f;
     }
-    if tp_collect || (disclose && (recipient || in_sharing_section && r.is("data", n))) {
+    let limited = disclose && !recipient && r.is("only_limit", n) && r.is("data", n);
+    if limited {
+        // "We only disclose it when required by law": the named cases are the only ones.
+        f.purposes = purposes_in(r, n);
+        f.affirm = !f.purposes.is_empty();
+        return f;
+    }
+    let listed = in_sharing_section && (disclose || recipient) && !purposes_in(r, n).is_empty();
+    let bt_data = disclose && r.is("data", n) && r.is("p_businessTransfer", n);
+    if tp_collect
+        || listed
+        || bt_data
+        || (disclose && (recipient || in_sharing_section && r.is("data", n)))
+    {
         f.affirm = true;
         f.purposes = purposes_in(r, n);
         if f.purposes.is_empty() && in_sharing_section {
@@ -114,12 +166,17 @@ fn classify(doc: &Doc, s: &Sentence, r: &RuleSet) -> Facts {
                 f.purposes = purposes_in(r, &h.norm);
             }
         }
-        if tp_collect && f.purposes.is_empty() {
+        if tp_collect && f.purposes.is_empty() && r.is("tracking_tech", n) {
+            // Third parties' cookies or pixels on the site, for no stated purpose: ad tracking.
             f.purposes.push(Purpose::Advertising);
         }
         let bt = f.purposes.contains(&Purpose::BusinessTransfer);
-        if sell && !bt && (r.is("data", n) || recipient) && !deny {
-            f.sells = true;
+        if sell && !bt && !deny && !sell_denied_for_money && r.is("sell_data", n) {
+            if r.is("sell_hypothetical", n) {
+                f.sale_weak = true;
+            } else {
+                f.sells = true;
+            }
         }
         f.marketing = f
             .purposes
@@ -128,6 +185,9 @@ fn classify(doc: &Doc, s: &Sentence, r: &RuleSet) -> Facts {
     }
     if (concede || optout) && !deny {
         f.sale_weak = true;
+        if concede && r.is("sale_definite", n) {
+            f.sells = true;
+        }
     }
     f
 }
@@ -180,6 +240,10 @@ pub(crate) fn run(doc: &Doc) -> ThirdPartySharing {
         }
         if f.sells {
             sell_yes.push(s);
+            // Personal data sold to third parties is data they may market with.
+            if !f.marketing {
+                mkt_yes.push(s);
+            }
         }
         if f.sale_weak {
             sell_weak.push(s);
@@ -276,7 +340,11 @@ fn named_parties(doc: &Doc, r: &RuleSet) -> Vec<NamedParty> {
                 continue;
             }
             let name = cue.trim_start_matches("party_").replace('_', " ");
-            let name = if name == "X Twitter" { "X (Twitter)".to_string() } else { name };
+            let name = if name == "X Twitter" {
+                "X (Twitter)".to_string()
+            } else {
+                name
+            };
             match out.iter_mut().find(|p| p.name == name) {
                 Some(p) => {
                     if p.evidence.len() < 3 && !p.evidence.iter().any(|e| e.start == s.start) {
