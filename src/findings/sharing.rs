@@ -324,6 +324,10 @@ fn named_parties(doc: &Doc, r: &RuleSet) -> Vec<NamedParty> {
     let cues = r.cue_names_with_prefix("party_");
     let mut out: Vec<NamedParty> = Vec::new();
     for s in &doc.sentences {
+        // One pass of the union of all names first: most sentences name nobody.
+        if !r.any_with_prefix("party_", &s.norm) {
+            continue;
+        }
         let mut hits: Vec<(usize, usize, &str)> = Vec::new();
         for cue in &cues {
             for (a, b) in r.find_all(cue, &s.norm) {
