@@ -58,6 +58,8 @@ pub(crate) struct Doc {
     pub sentences: Vec<Sentence>,
     pub title: Option<String>,
     pub truncated: bool,
+    /// The text is markdown or plain text (markup is removed for display), not DOM text.
+    pub markup: bool,
 }
 
 /// Longest sentence, in bytes; longer runs without a full stop are cut at a space.
@@ -69,7 +71,7 @@ impl Doc {
         let (text, truncated) = text::truncate(input, crate::MAX_INPUT_BYTES);
         let text = text.to_string();
         let blocks = text_blocks(&text);
-        Doc::build(text, blocks, None, truncated)
+        Doc::build(text, blocks, None, truncated, true)
     }
 
     /// Cuts a document given as blocks.
@@ -101,15 +103,22 @@ impl Doc {
                 links,
             });
         }
-        Doc::build(text, blocks, doc.title.clone(), truncated)
+        Doc::build(text, blocks, doc.title.clone(), truncated, false)
     }
 
-    fn build(text: String, blocks: Vec<Block>, title: Option<String>, truncated: bool) -> Doc {
+    fn build(
+        text: String,
+        blocks: Vec<Block>,
+        title: Option<String>,
+        truncated: bool,
+        markup: bool,
+    ) -> Doc {
         let mut doc = Doc {
             text,
             blocks,
             title,
             truncated,
+            markup,
             ..Doc::default()
         };
         let mut stack: Vec<usize> = Vec::new();
@@ -127,7 +136,7 @@ impl Doc {
                         break;
                     }
                 }
-                let display = text::display(raw);
+                let display = text::display_as(raw, doc.markup);
                 doc.headings.push(Heading {
                     norm: text::normalize(&display),
                     text: display,
@@ -139,7 +148,7 @@ impl Doc {
             }
             let heading = stack.last().copied();
             for (n, (s, e)) in split_sentences(raw).into_iter().enumerate() {
-                let display = text::display(&raw[s..e]);
+                let display = text::display_as(&raw[s..e], doc.markup);
                 if !display.chars().any(|c| c.is_alphanumeric()) {
                     continue;
                 }

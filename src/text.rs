@@ -15,6 +15,23 @@ pub(crate) fn truncate(text: &str, max: usize) -> (&str, bool) {
 /// The readable text of a span of markdown or plain text: link syntax reduced to the link
 /// text, emphasis marks, list markers, heading marks and tags removed, white space folded.
 pub(crate) fn display(raw: &str) -> String {
+    display_as(raw, true)
+}
+
+/// [`display`], but for text that is not markup (a DOM block's visible text): tag-shaped text
+/// stays, because it is what the page shows.
+pub(crate) fn display_as(raw: &str, markup: bool) -> String {
+    if !markup {
+        let mut out = String::with_capacity(raw.len());
+        for c in raw.chars() {
+            if c.is_whitespace() {
+                push_space(&mut out);
+            } else {
+                out.push(c);
+            }
+        }
+        return out.trim().to_string();
+    }
     let mut out = String::with_capacity(raw.len());
     let mut chars = raw.char_indices().peekable();
     let bytes = raw.as_bytes();
@@ -77,13 +94,21 @@ pub(crate) fn display(raw: &str) -> String {
                 }
                 let close = rest[..w].find('>').filter(|&n| !rest[..n].contains('\n'));
                 match close {
-                    Some(n) if rest.starts_with("http") || rest.starts_with("mailto:") || rest[..n].contains('@') => {
+                    Some(n)
+                        if rest.starts_with("http")
+                            || rest.starts_with("mailto:")
+                            || rest[..n].contains('@') =>
+                    {
                         out.push_str(rest[..n].trim_start_matches("mailto:"));
                         for _ in 0..rest[..n].chars().count() + 1 {
                             chars.next();
                         }
                     }
-                    Some(n) if rest.starts_with(|c: char| c.is_ascii_alphabetic() || c == '/' || c == '!') => {
+                    Some(n)
+                        if rest.starts_with(|c: char| {
+                            c.is_ascii_alphabetic() || c == '/' || c == '!'
+                        }) =>
+                    {
                         for _ in 0..rest[..n].chars().count() + 1 {
                             chars.next();
                         }
@@ -209,12 +234,21 @@ mod tests {
     fn display_removes_markup() {
         let cases = [
             ("## Contact *us*", "Contact us"),
-            ("- See [our form](https://a.example/f) now", "See our form now"),
-            ("Mail <privacy@a.example> or <b>bold</b>", "Mail privacy@a.example or bold"),
+            (
+                "- See [our form](https://a.example/f) now",
+                "See our form now",
+            ),
+            (
+                "Mail <privacy@a.example> or <b>bold</b>",
+                "Mail privacy@a.example or bold",
+            ),
             ("snake_case stays", "snake_case stays"),
             ("line\n  two", "line two"),
             ("a < b", "a < b"),
-            ("privacy [at] example [dot] org", "privacy [at] example [dot] org"),
+            (
+                "privacy [at] example [dot] org",
+                "privacy [at] example [dot] org",
+            ),
             ("[é](x) [ü", "é [ü"),
         ];
         for (raw, want) in cases {
@@ -223,8 +257,19 @@ mod tests {
     }
 
     #[test]
+    fn plain_text_keeps_tag_shaped_text() {
+        assert_eq!(
+            display_as("a <script>x</script>\n b", false),
+            "a <script>x</script> b"
+        );
+    }
+
+    #[test]
     fn normalize_folds_case_quotes_and_dashes() {
-        assert_eq!(normalize("We don\u{2019}t \u{201c}Sell\u{201d} \u{2014} É"), "we don't \"sell\" - é");
+        assert_eq!(
+            normalize("We don\u{2019}t \u{201c}Sell\u{201d} \u{2014} É"),
+            "we don't \"sell\" - é"
+        );
     }
 
     #[test]

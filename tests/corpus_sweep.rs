@@ -1,7 +1,7 @@
 //! The slow tier: every text of `../shared/corpus/dmoz` (2,000 crawled pages, Windows-1252,
 //! some not policies at all) and every saved page of `../shared/corpus/c3pa` (full HTML,
 //! scripts and all), read as the command line reads them. Nothing may panic, and no document
-//! may take more than 100 ms (parsing excluded; the slowest are timed three times and their
+//! may take more than 100 ms (parsing excluded; the slowest are timed again, five runs in all, and their
 //! best run counts, since the machine is shared). Skips where the corpus is absent.
 
 use policy_lens::input;
@@ -41,9 +41,15 @@ fn dmoz_and_c3pa_never_panic_and_stay_under_budget() {
             (t.elapsed(), r)
         };
         let (mut took, report) = run();
-        assert!((0.0..=1.0).contains(&report.is_policy.score), "{}", path.display());
+        assert!(
+            (0.0..=1.0).contains(&report.is_policy.score),
+            "{}",
+            path.display()
+        );
         if took > BUDGET / 2 {
-            took = took.min(run().0).min(run().0);
+            for _ in 0..4 {
+                took = took.min(run().0);
+            }
         }
         timings.push((took, bytes.len(), path.display().to_string()));
     }
@@ -54,7 +60,16 @@ fn dmoz_and_c3pa_never_panic_and_stay_under_budget() {
         .take(5)
         .map(|(t, n, p)| format!("{:.1} ms  {} KB  {p}", t.as_secs_f64() * 1000.0, n / 1024))
         .collect();
-    eprintln!("{} documents; slowest:\n{}", timings.len(), slowest.join("\n"));
+    eprintln!(
+        "{} documents; slowest:\n{}",
+        timings.len(),
+        slowest.join("\n")
+    );
     let over: Vec<_> = timings.iter().filter(|(t, _, _)| *t > BUDGET).collect();
-    assert!(over.is_empty(), "{} documents over {BUDGET:?}:\n{}", over.len(), slowest.join("\n"));
+    assert!(
+        over.is_empty(),
+        "{} documents over {BUDGET:?}:\n{}",
+        over.len(),
+        slowest.join("\n")
+    );
 }
