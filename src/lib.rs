@@ -3,7 +3,8 @@
 
 mod document;
 mod findings;
-#[cfg(feature = "input")] pub mod input;
+#[cfg(feature = "input")]
+pub mod input;
 mod report;
 pub mod rules;
 mod segment;

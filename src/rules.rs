@@ -32,7 +32,8 @@ impl Hasher for FxHasher {
         for chunk in bytes.chunks(8) {
             let mut w = [0u8; 8];
             w[..chunk.len()].copy_from_slice(chunk);
-            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(w))
+                .wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
         }
     }
 
@@ -45,10 +46,16 @@ impl Hasher for FxHasher {
 pub const RULE_FILES: &[(&str, &str)] = &[
     ("contact", include_str!("rules/contact.rules")),
     ("do_not_track", include_str!("rules/do_not_track.rules")),
-    ("global_privacy_control", include_str!("rules/global_privacy_control.rules")),
+    (
+        "global_privacy_control",
+        include_str!("rules/global_privacy_control.rules"),
+    ),
     ("is_policy", include_str!("rules/is_policy.rules")),
     ("minimum_age", include_str!("rules/minimum_age.rules")),
-    ("third_party_sharing", include_str!("rules/third_party_sharing.rules")),
+    (
+        "third_party_sharing",
+        include_str!("rules/third_party_sharing.rules"),
+    ),
 ];
 
 /// The compiled cues of one rule file.
@@ -96,7 +103,9 @@ pub fn parse(src: &str) -> Result<RuleFile, String> {
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
-        let (kw, rest) = line.split_once(char::is_whitespace).ok_or(format!("line {n}: no value"))?;
+        let (kw, rest) = line
+            .split_once(char::is_whitespace)
+            .ok_or(format!("line {n}: no value"))?;
         let rest = rest.trim();
         match kw {
             "finding" => file.finding = rest.to_string(),
@@ -105,7 +114,11 @@ pub fn parse(src: &str) -> Result<RuleFile, String> {
                     .split_once(char::is_whitespace)
                     .ok_or(format!("line {n}: `{kw}` needs a name and a pattern"))?;
                 let pat = expand(pat.trim(), &defs).map_err(|e| format!("line {n}: {e}"))?;
-                let list = if kw == "def" { &mut defs } else { &mut file.cues };
+                let list = if kw == "def" {
+                    &mut defs
+                } else {
+                    &mut file.cues
+                };
                 match list.iter_mut().find(|(k, _)| k == name) {
                     Some((_, p)) => *p = format!("{p}|{pat}"),
                     None => list.push((name.to_string(), pat)),
@@ -116,10 +129,11 @@ pub fn parse(src: &str) -> Result<RuleFile, String> {
                     .split_once(char::is_whitespace)
                     .ok_or(format!("line {n}: `test` needs facts and a sentence"))?;
                 let rest = rest.trim();
-                let (section, sentence) = match rest.strip_prefix('[').and_then(|r| r.split_once(']')) {
-                    Some((s, t)) => (Some(s.trim().to_string()), t.trim()),
-                    None => (None, rest),
-                };
+                let (section, sentence) =
+                    match rest.strip_prefix('[').and_then(|r| r.split_once(']')) {
+                        Some((s, t)) => (Some(s.trim().to_string()), t.trim()),
+                        None => (None, rest),
+                    };
                 file.examples.push(Example {
                     line: n,
                     facts: facts.to_string(),
@@ -199,13 +213,22 @@ static RULES: LazyLock<Vec<(&'static str, RuleSet)>> = LazyLock::new(|| {
                 .into_iter()
                 .filter(|(_, pats)| pats.len() > 1)
                 .map(|(prefix, pats)| {
-                    let union = pats.iter().map(|p| format!("(?:{p})")).collect::<Vec<_>>().join("|");
-                    let re = compile(&union)
-                        .unwrap_or_else(|e| panic!("src/rules/{name}.rules: cues `{prefix}_*`: {e}"));
+                    let union = pats
+                        .iter()
+                        .map(|p| format!("(?:{p})"))
+                        .collect::<Vec<_>>()
+                        .join("|");
+                    let re = compile(&union).unwrap_or_else(|e| {
+                        panic!("src/rules/{name}.rules: cues `{prefix}_*`: {e}")
+                    });
                     (format!("{prefix}_"), re)
                 })
                 .collect();
-            let index = cues.iter().enumerate().map(|(i, (k, _))| (k.clone(), i)).collect();
+            let index = cues
+                .iter()
+                .enumerate()
+                .map(|(i, (k, _))| (k.clone(), i))
+                .collect();
             (*name, RuleSet { cues, index, gates })
         })
         .collect()
@@ -260,7 +283,9 @@ impl RuleSet {
 
     /// The first match's byte range.
     pub fn find(&self, cue: &str, norm: &str) -> Option<(usize, usize)> {
-        self.re(cue).find(norm.as_bytes()).map(|m| (m.start(), m.end()))
+        self.re(cue)
+            .find(norm.as_bytes())
+            .map(|m| (m.start(), m.end()))
     }
 
     /// Capture groups of every match (group 0 is the whole match).
@@ -300,6 +325,8 @@ mod tests {
         assert_eq!(f.examples[0].section.as_deref(), Some("Head"));
         assert_eq!(f.examples[0].sentence, "Some text.");
         assert!(parse("cue a b").is_err());
-        assert!(parse("finding x\ncue k {nope}").unwrap_err().contains("line 2"));
+        assert!(parse("finding x\ncue k {nope}")
+            .unwrap_err()
+            .contains("line 2"));
     }
 }

@@ -49,7 +49,11 @@ fn quote(out: &mut String, text: &str, e: &Evidence, indent: &str) {
         e.end,
         e.text
     );
-    let section = e.section.as_deref().map(|s| format!("  [{s}]")).unwrap_or_default();
+    let section = e
+        .section
+        .as_deref()
+        .map(|s| format!("  [{s}]"))
+        .unwrap_or_default();
     writeln!(out, "{indent}> {}{section}", e.text).unwrap();
 }
 
@@ -61,7 +65,12 @@ fn snapshot(text: &str, r: &Report) -> String {
             quote(o, text, e, indent);
         }
     };
-    writeln!(o, "isPolicy: {} ({:.2})", r.is_policy.likely, r.is_policy.score).unwrap();
+    writeln!(
+        o,
+        "isPolicy: {} ({:.2})",
+        r.is_policy.likely, r.is_policy.score
+    )
+    .unwrap();
     let t = &r.third_party_sharing;
     writeln!(o, "thirdPartySharing: {:?}", t.verdict).unwrap();
     q(&mut o, &t.evidence, "  ");
@@ -78,7 +87,12 @@ fn snapshot(text: &str, r: &Report) -> String {
     }
     writeln!(o, "doNotTrack: {:?}", r.do_not_track.verdict).unwrap();
     q(&mut o, &r.do_not_track.evidence, "  ");
-    writeln!(o, "globalPrivacyControl: {:?}", r.global_privacy_control.verdict).unwrap();
+    writeln!(
+        o,
+        "globalPrivacyControl: {:?}",
+        r.global_privacy_control.verdict
+    )
+    .unwrap();
     q(&mut o, &r.global_privacy_control.evidence, "  ");
     let m = &r.minimum_age;
     writeln!(
@@ -116,7 +130,10 @@ fn golden_policies() {
         .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("md" | "txt")))
         .collect();
     names.sort();
-    assert!(names.len() >= 5, "expected the golden policies in tests/policies");
+    assert!(
+        names.len() >= 5,
+        "expected the golden policies in tests/policies"
+    );
     for path in names {
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
         let text = std::fs::read_to_string(&path).unwrap();

@@ -29,7 +29,12 @@ fn well_formed(text_utf16_len: usize, r: &Report) {
     all.extend(&r.minimum_age.evidence);
     all.extend(&r.contact.evidence);
     for e in all {
-        assert!(e.start <= e.end && e.end <= text_utf16_len, "bad span {}..{} of {text_utf16_len}", e.start, e.end);
+        assert!(
+            e.start <= e.end && e.end <= text_utf16_len,
+            "bad span {}..{} of {text_utf16_len}",
+            e.start,
+            e.end
+        );
     }
     assert!((0.0..=1.0).contains(&r.is_policy.score));
 }
@@ -44,9 +49,15 @@ fn check(text: &str) -> Report {
 
 #[test]
 fn empty_and_blank_inputs_give_empty_reports() {
-    for text in ["", " ", "\n\n\n", "\u{feff}", "\0\0\0", "#", "- ", "|", "[](", "<", "]("] {
+    for text in [
+        "", " ", "\n\n\n", "\u{feff}", "\0\0\0", "#", "- ", "|", "[](", "<", "](",
+    ] {
         let r = check(text);
-        assert_eq!(r.third_party_sharing.verdict, policy_lens::YesNo::NotMentioned, "{text:?}");
+        assert_eq!(
+            r.third_party_sharing.verdict,
+            policy_lens::YesNo::NotMentioned,
+            "{text:?}"
+        );
         assert!(r.contact.emails.is_empty());
         assert!(!r.is_policy.likely);
     }
@@ -71,6 +82,7 @@ fn pathological_shapes_finish() {
         ("negations", "we do not share except unless ".repeat(100_000)),
         ("periods", ". ".repeat(1_000_000)),
         ("crlf", "Title\r\n\r\nText.\r\n".repeat(100_000)),
+        ("replacement characters around numbers", "\u{fffd}contact us.\u{fffd}416-978-2266.\u{fffd} call \u{fffd}\u{fffd}+1 555 0100 é@é.é under 13\u{fffd}".repeat(20_000)),
         ("control characters", "\u{7}\u{1b}[0m\u{0}\u{8}".repeat(200_000)),
     ];
     for (name, text) in cases {
@@ -95,13 +107,31 @@ fn inputs_over_the_cap_are_truncated_and_flagged() {
 #[test]
 fn random_strings_never_panic() {
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
-    let alphabet: Vec<char> = "aeiou tnsrl.,;:!?-*#>|[]()<>@/\\\n\r\t0123456789éß😀\u{200b}\u{2019}\u{201c}\u{feff}"
-        .chars()
-        .collect();
+    let alphabet: Vec<char> =
+        "aeiou tnsrl.,;:!?-*#>|[]()<>@/\\\n\r\t0123456789éß😀\u{200b}\u{2019}\u{201c}\u{feff}"
+            .chars()
+            .collect();
     let words = [
-        "we ", "do not ", "share ", "sell ", "third parties ", "except ", "under 13 ", "children ",
-        "do not track ", "gpc ", "contact ", "privacy@x.example ", "## ", "- ", "[at] ", "(", ")",
-        "parent ", "consent ", "\n\n",
+        "we ",
+        "do not ",
+        "share ",
+        "sell ",
+        "third parties ",
+        "except ",
+        "under 13 ",
+        "children ",
+        "do not track ",
+        "gpc ",
+        "contact ",
+        "privacy@x.example ",
+        "## ",
+        "- ",
+        "[at] ",
+        "(",
+        ")",
+        "parent ",
+        "consent ",
+        "\n\n",
     ];
     for round in 0..400 {
         let len = (rng.next() % 3000) as usize;
@@ -129,12 +159,25 @@ fn random_bytes_read_lossily_never_panic() {
 
 #[test]
 fn documents_with_odd_blocks() {
-    let mut blocks = vec![Block::heading(9, "Do Not Track"), Block::new(BlockKind::Heading, "")];
+    let mut blocks = vec![
+        Block::heading(9, "Do Not Track"),
+        Block::new(BlockKind::Heading, ""),
+    ];
     blocks.extend((0..100_000).map(|i| {
-        Block::new(BlockKind::ListItem, format!("item {i}")).with_links(vec!["mailto:".into(), "tel:".into(), String::new()])
+        Block::new(BlockKind::ListItem, format!("item {i}")).with_links(vec![
+            "mailto:".into(),
+            "tel:".into(),
+            String::new(),
+        ])
     }));
-    blocks.push(Block::new(BlockKind::Paragraph, "We do not respond to these signals."));
-    let doc = Document { blocks, ..Document::default() };
+    blocks.push(Block::new(
+        BlockKind::Paragraph,
+        "We do not respond to these signals.",
+    ));
+    let doc = Document {
+        blocks,
+        ..Document::default()
+    };
     let r = analyze_document(&doc);
     well_formed(r.meta.analyzed_length, &r);
     assert!(r.contact.emails.is_empty());

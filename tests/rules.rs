@@ -31,18 +31,33 @@ fn every_rule_example_holds() {
         }
     }
     assert!(count > 50, "only {count} examples");
-    assert!(failures.is_empty(), "{} of {count} rule examples fail:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {count} rule examples fail:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
 fn rule_files_are_canonical() {
     for (name, src) in RULE_FILES {
         let file = parse(src).unwrap_or_else(|e| panic!("{name}.rules: {e}"));
-        assert_eq!(&file.finding, name, "{name}.rules: `finding` must equal the file name");
-        assert!(file.examples.len() >= 2, "{name}.rules needs positive and negative examples");
+        assert_eq!(
+            &file.finding, name,
+            "{name}.rules: `finding` must equal the file name"
+        );
+        assert!(
+            file.examples.len() >= 2,
+            "{name}.rules needs positive and negative examples"
+        );
         let mut seen = std::collections::HashSet::new();
         for ex in &file.examples {
-            assert!(seen.insert(&ex.sentence), "{name}.rules:{}: duplicate example", ex.line);
+            assert!(
+                seen.insert(&ex.sentence),
+                "{name}.rules:{}: duplicate example",
+                ex.line
+            );
         }
         // The list in src/rules.rs and the files on disk agree.
         let on_disk = std::fs::read_to_string(format!("src/rules/{name}.rules")).unwrap();
@@ -54,6 +69,12 @@ fn rule_files_are_canonical() {
         .filter(|f| f.ends_with(".rules"))
         .collect();
     files.sort();
-    let listed: Vec<String> = RULE_FILES.iter().map(|(n, _)| format!("{n}.rules")).collect();
-    assert_eq!(files, listed, "every rule file is listed in src/rules.rs, in order");
+    let listed: Vec<String> = RULE_FILES
+        .iter()
+        .map(|(n, _)| format!("{n}.rules"))
+        .collect();
+    assert_eq!(
+        files, listed,
+        "every rule file is listed in src/rules.rs, in order"
+    );
 }

@@ -64,7 +64,9 @@ fn to_utf16(doc: &Doc, r: &mut Report) {
     fix(&mut s.marketing.evidence);
     fix(&mut s.sells.evidence);
     s.purposes.iter_mut().for_each(|p| fix(&mut p.evidence));
-    s.named_third_parties.iter_mut().for_each(|p| fix(&mut p.evidence));
+    s.named_third_parties
+        .iter_mut()
+        .for_each(|p| fix(&mut p.evidence));
     fix(&mut r.do_not_track.evidence);
     fix(&mut r.global_privacy_control.evidence);
     fix(&mut r.minimum_age.evidence);
@@ -75,8 +77,17 @@ fn to_utf16(doc: &Doc, r: &mut Report) {
 /// not respond to Y" is read as two statements.
 pub(crate) fn clauses(norm: &str) -> Vec<&str> {
     const CUTS: &[&str] = &[
-        "; ", ", but ", " but ", ", however", " however, ", ", whereas ", " whereas ", ", although ",
-        ", while ", " - ", ": ",
+        "; ",
+        ", but ",
+        " but ",
+        ", however",
+        " however, ",
+        ", whereas ",
+        " whereas ",
+        ", although ",
+        ", while ",
+        " - ",
+        ": ",
     ];
     let mut out = vec![norm];
     for cut in CUTS {

@@ -60,7 +60,15 @@ fn classify(doc: &Doc, s: &Sentence, r: &RuleSet) -> Facts {
     let sell = r.is("sell", n);
     let concede = r.is("sale_concede", n);
     let optout = r.is("sale_optout", n);
-    if !(disclose || tp_collect || sell || concede || optout) {
+    // A list item under a sharing heading names a recipient without a verb
+    // ("Our payment provider, which processes your card on our behalf").
+    let list_item_recipient = doc.blocks[s.block].kind == crate::BlockKind::ListItem
+        && r.is("recipient", n)
+        && doc
+            .headings_of(s)
+            .take(2)
+            .any(|h| r.is("section_sharing", &h.norm));
+    if !(disclose || tp_collect || sell || concede || optout || list_item_recipient) {
         return f;
     }
     if r.is("meta", n) {
@@ -102,7 +110,16 @@ fn classify(doc: &Doc, s: &Sentence, r: &RuleSet) -> Facts {
         let (denial, exception) = split_exception(r, n);
         let exc_purposes = exception.map(|e| purposes_in(r, e)).unwrap_or_default();
         let scoped = r.is("deny_marketing_scope", denial);
-        let deny_sell = r.is("deny_sell", denial) && !scoped && (recipient || r.is("data", denial));
+        // "We do not sell it, and we do not share it for their marketing": the marketing scope
+        // belongs to its own clause, so the first clause still denies selling.
+        let deny_sell = denial
+            .split([';', ','])
+            .flat_map(|c| c.split(" and we "))
+            .any(|c| {
+                r.is("deny_sell", c)
+                    && !r.is("deny_marketing_scope", c)
+                    && (r.is("recipient", c) || r.is("data", c))
+            });
         let deny_share = r.is("deny_share", denial);
         if deny_sell {
             f.deny_sell = true;
@@ -152,7 +169,8 @@ fn classify(doc: &Doc, s: &Sentence, r: &RuleSet) -> Facts {
         f.affirm = !f.purposes.is_empty();
         return f;
     }
-    let listed = in_sharing_section && (disclose || recipient) && !purposes_in(r, n).is_empty();
+    let listed = in_sharing_section && (disclose || recipient) && !purposes_in(r, n).is_empty()
+        || list_item_recipient;
     let bt_data = disclose && r.is("data", n) && r.is("p_businessTransfer", n);
     if tp_collect
         || listed

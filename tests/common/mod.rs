@@ -49,18 +49,35 @@ pub fn check(r: &Report, fact: &str) -> Result<(), String> {
             return if has == want {
                 Ok(())
             } else {
-                Err(format!("purposes {:?}", t.purposes.iter().map(|p| p.purpose.name()).collect::<Vec<_>>()))
+                Err(format!(
+                    "purposes {:?}",
+                    t.purposes
+                        .iter()
+                        .map(|p| p.purpose.name())
+                        .collect::<Vec<_>>()
+                ))
             };
         }
         "party" => {
             return if t.named_third_parties.iter().any(|p| p.name == value) {
                 Ok(())
             } else {
-                Err(format!("parties {:?}", t.named_third_parties.iter().map(|p| &p.name).collect::<Vec<_>>()))
+                Err(format!(
+                    "parties {:?}",
+                    t.named_third_parties
+                        .iter()
+                        .map(|p| &p.name)
+                        .collect::<Vec<_>>()
+                ))
             }
         }
         "age" => m.age.map(|a| a.to_string()).unwrap_or("none".into()),
-        "ages" => m.all_ages.iter().map(|a| a.to_string()).collect::<Vec<_>>().join("/"),
+        "ages" => m
+            .all_ages
+            .iter()
+            .map(|a| a.to_string())
+            .collect::<Vec<_>>()
+            .join("/"),
         "consent" => bool_word(m.parental_consent).into(),
         "children" => bool_word(m.children_mentioned).into(),
         "email" | "phone" | "url" | "postal" | "channel" => {
@@ -100,4 +117,3 @@ pub fn check(r: &Report, fact: &str) -> Result<(), String> {
         Err(format!("{key} is {got}"))
     }
 }
-
