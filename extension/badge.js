@@ -304,6 +304,10 @@ ul { margin: 2px 0 0; padding-left: 18px; }
   }
 
   function buildFindings(panel, r) {
+    if (r.meta && r.meta.truncated) {
+      panel.append(el('p', { class: 'sub', 'data-pl': 'truncated', role: 'note',
+        text: 'This page is very long: only its first part was analyzed.' }));
+    }
     const tps = r.thirdPartySharing || {};
     const s = SHARING[tps.verdict] || SHARING.notMentioned;
     const sh = section('sharing', 'Sharing with third parties', s.tone, s.icon, YESNO[tps.verdict] || 'Not mentioned');

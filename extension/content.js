@@ -125,7 +125,41 @@
     return true;
   });
 
+  // Pages that change after load (single-page apps, a policy opened in a dialog): look again
+  // once the page has been quiet for a moment, never on every mutation, and only a few times.
+  const SETTLE_MS = 1500;
+  const MAX_RERUNS = 5;
+  let lastUrl = location.href;
+  let lastSize = -1;
+  let reruns = 0;
+  let timer = 0;
+
+  function pageSize() {
+    return document.body ? document.body.textContent.length : 0;
+  }
+
+  function settled() {
+    timer = 0;
+    const size = pageSize();
+    const moved = location.href !== lastUrl;
+    const grew = lastSize < 0 ? size > 0 : Math.abs(size - lastSize) > Math.max(2000, lastSize * 0.2);
+    if (!moved && !grew) return;
+    lastUrl = location.href;
+    lastSize = size;
+    if (reruns >= MAX_RERUNS || !looksLikePolicy()) return;
+    reruns++;
+    analyzeAndShow(false).catch((e) => console.warn('Policy Lens:', e));
+  }
+
+  if (document.body && typeof MutationObserver === 'function') {
+    new MutationObserver(() => {
+      if (timer) clearTimeout(timer);
+      timer = setTimeout(settled, SETTLE_MS);
+    }).observe(document.body, { childList: true, subtree: true, characterData: true });
+  }
+
   if (looksLikePolicy()) {
+    lastSize = pageSize();
     analyzeAndShow(false).catch((e) => console.warn('Policy Lens:', e));
   }
 })();

@@ -56,6 +56,11 @@ const context = await chromium.launchPersistentContext(userDataDir, {
     '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic'],
 });
 
+// Every request of the session, from pages, the service worker and the extension's pages: the
+// extension itself must make none (only the test pages on 127.0.0.1 and its own files appear).
+const requests = [];
+context.on('request', (r) => requests.push(r.url()));
+
 try {
   const sw = context.serviceWorkers()[0] ?? await context.waitForEvent('serviceworker', { timeout: 15000 });
   const extId = new URL(sw.url()).host;
@@ -196,6 +201,38 @@ try {
     await popup.close();
     await p.close();
   });
+  await attempt('policy containing <script>/<img onerror> text is shown as text', async () => {
+    const p = await context.newPage();
+    await p.goto(`${base}/hostile.html`);
+    await p.locator('#policy-lens-badge').waitFor({ state: 'attached', timeout: 15000 });
+    await p.locator('[data-pl="pill"]').click();
+    const res = await p.evaluate(() => {
+      const root = document.getElementById('policy-lens-badge').shadowRoot;
+      return {
+        injected: root.querySelectorAll('script, img, iframe, [onerror]').length,
+        text: root.querySelector('[data-pl="panel"]').textContent,
+        fired: !!window.__xss,
+      };
+    });
+    check('policy containing <script>/<img onerror> text is shown as text',
+      res.injected === 0 && !res.fired && res.text.includes('<script>') && res.text.includes('onerror'),
+      `injected=${res.injected} fired=${res.fired}`);
+    await p.close();
+  });
+  await attempt('single-page app: a policy that arrives after load is analyzed once it settles', async () => {
+    const p = await context.newPage();
+    await p.goto(`${base}/spa.html`);
+    await p.locator('#policy-lens-badge').waitFor({ state: 'attached', timeout: 15000 });
+    const got = await p.locator('#policy-lens-badge').evaluate((h) => ({ ...h.dataset }));
+    check('single-page app: a policy that arrives after load is analyzed once it settles',
+      got.dnt === 'notHonored' && got.age === '13' && got.contact === 'privacy@orbit-planner.example',
+      JSON.stringify({ dnt: got.dnt, age: got.age, contact: got.contact }));
+    await p.close();
+  });
+  const foreign = requests.filter((u) => !u.startsWith(base) && !u.startsWith('chrome-extension://')
+    && !u.startsWith('data:') && !u.startsWith('blob:'));
+  check('no request leaves the machine during the session', foreign.length === 0,
+    `${requests.length} requests, outside the test server and the extension: ${JSON.stringify(foreign.slice(0, 5))}`);
   const st = await bg();
   check('background wasm ready', st.ready === true && !st.error, `initMs=${st.initMs} error=${st.error}`);
 } catch (e) {
