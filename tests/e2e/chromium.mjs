@@ -31,7 +31,8 @@ const TYPES = { '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.js': 
 const server = createServer((req, res) => {
   const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
   if (path === '/favicon.ico') { res.writeHead(204); res.end(); return; }
-  const file = join(pages, path);
+  // /strict/X is page X served again with a strict CSP header.
+  const file = join(pages, path.replace(/^[/\\]strict(?=[/\\])/, ''));
   if (!file.startsWith(pages) || !existsSync(file) || !extname(file)) { res.writeHead(404); res.end('not found'); return; }
   const headers = { 'content-type': TYPES[extname(file)] || 'application/octet-stream', 'cache-control': 'no-store' };
   if (path.startsWith('/strict/')) headers['content-security-policy'] = "script-src 'self'";

@@ -63,8 +63,13 @@ def skip(name, why):
     print(f"ok - {name} # SKIP {why}", flush=True)
 
 
-# ---- static server for the test pages (/strict/ gets a CSP header)
+# ---- static server for the test pages (/strict/X is page X again, with a CSP header)
 class Handler(http.server.SimpleHTTPRequestHandler):
+    def translate_path(self, path):
+        if path.startswith("/strict/"):
+            path = path[len("/strict"):]
+        return super().translate_path(path)
+
     def end_headers(self):
         self.send_header("Cache-Control", "no-store")
         if self.path.startswith("/strict/"):
