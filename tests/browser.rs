@@ -3,6 +3,7 @@
 //! `CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner cargo test --target wasm32-unknown-unknown --no-default-features --test browser`.
 #![cfg(target_arch = "wasm32")]
 
+#[macro_use]
 mod wasm_common;
 
 use wasm_bindgen::JsCast;
@@ -10,30 +11,8 @@ use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-#[wasm_bindgen_test]
-fn real_findings_with_utf16_offsets() {
-    wasm_common::real_findings_with_utf16_offsets();
-}
-
-#[wasm_bindgen_test]
-fn document_blocks_and_offsets() {
-    wasm_common::document_blocks_and_offsets();
-}
-
-#[wasm_bindgen_test]
-fn empty_input_is_a_valid_empty_report() {
-    wasm_common::empty_input_is_a_valid_empty_report();
-}
-
-#[wasm_bindgen_test]
-fn bad_documents_are_errors() {
-    wasm_common::bad_documents_are_errors();
-}
-
-#[wasm_bindgen_test]
-fn version_is_the_crate_version() {
-    wasm_common::version_is_the_crate_version();
-}
+// The checks shared by every mode (Node, browser), from tests/wasm_common.
+shared_tests!();
 
 #[wasm_bindgen_test]
 fn analyze_element_reads_the_page() {

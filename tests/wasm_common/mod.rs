@@ -163,3 +163,24 @@ pub fn bad_documents_are_errors() {
 pub fn version_is_the_crate_version() {
     assert_eq!(wasm::version(), env!("CARGO_PKG_VERSION"));
 }
+
+/// Declares one `#[wasm_bindgen_test]` per shared check, in the test file that calls it.
+macro_rules! shared_tests {
+    () => {
+        shared_tests!(
+            real_findings_with_utf16_offsets,
+            document_blocks_and_offsets,
+            empty_input_is_a_valid_empty_report,
+            bad_documents_are_errors,
+            version_is_the_crate_version
+        );
+    };
+    ($($name:ident),+) => {
+        $(
+            #[wasm_bindgen_test::wasm_bindgen_test]
+            fn $name() {
+                wasm_common::$name();
+            }
+        )+
+    };
+}

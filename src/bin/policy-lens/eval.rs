@@ -310,6 +310,22 @@ fn add(table: &mut Table, f: Finding, o: &Outcome) {
     s.fn_ += o.fn_;
 }
 
+/// One row of a score table: n, accuracy, precision, recall, F1 and the counts.
+fn print_row(name: &str, s: &Score) {
+    println!(
+        "  {:<32} {:>4} {:>6} {:>6} {:>6} {:>6} {:>5} {:>5} {:>5}",
+        name,
+        s.n,
+        fmt_opt(s.accuracy()),
+        fmt_opt(s.precision()),
+        fmt_opt(s.recall()),
+        fmt_opt(s.f1()),
+        s.tp,
+        s.fp,
+        s.fn_
+    );
+}
+
 fn fmt_opt(v: Option<f64>) -> String {
     v.map_or("    -".into(), |v| format!("{v:.3}"))
 }
@@ -325,18 +341,7 @@ fn print_table(title: &str, docs: usize, table: &Table) {
         if f.kind() == Kind::Category {
             println!("  {:<32} {:>4} {:>6}", f.name(), s.n, fmt_opt(s.accuracy()));
         } else {
-            println!(
-                "  {:<32} {:>4} {:>6} {:>6} {:>6} {:>6} {:>5} {:>5} {:>5}",
-                f.name(),
-                s.n,
-                fmt_opt(s.accuracy()),
-                fmt_opt(s.precision()),
-                fmt_opt(s.recall()),
-                fmt_opt(s.f1()),
-                s.tp,
-                s.fp,
-                s.fn_
-            );
+            print_row(&f.name(), s);
         }
         if matches!(f, Finding::Purpose(_) | Finding::MarketingOrAdvertising) {
             purposes.n += s.n;
@@ -347,19 +352,7 @@ fn print_table(title: &str, docs: usize, table: &Table) {
         }
     }
     if purposes.n > 0 {
-        let s = purposes;
-        println!(
-            "  {:<32} {:>4} {:>6} {:>6} {:>6} {:>6} {:>5} {:>5} {:>5}",
-            "purposes (micro, all above)",
-            s.n,
-            fmt_opt(s.accuracy()),
-            fmt_opt(s.precision()),
-            fmt_opt(s.recall()),
-            fmt_opt(s.f1()),
-            s.tp,
-            s.fp,
-            s.fn_
-        );
+        print_row("purposes (micro, all above)", &purposes);
     }
 }
 
