@@ -1,10 +1,17 @@
 //! From sentences to findings: one module per finding, each reading its own rule file.
 
 mod age;
+mod changes;
 mod contact;
 mod is_policy;
+mod opt_outs;
+mod retention;
+mod rights;
+mod security;
 mod sharing;
 mod signals;
+mod tracking;
+mod transfers;
 
 use crate::report::{Evidence, Report};
 use crate::segment::{Doc, Sentence};
@@ -19,6 +26,13 @@ pub(crate) fn run(doc: &Doc) -> Report {
         global_privacy_control: signals::run(doc, "global_privacy_control"),
         minimum_age: age::run(doc),
         contact: contact::run(doc),
+        retention: retention::run(doc),
+        rights: rights::run(doc),
+        opt_outs: opt_outs::run(doc),
+        tracking: tracking::run(doc),
+        security: security::run(doc),
+        policy_changes: changes::run(doc),
+        international_transfers: transfers::run(doc),
         meta: Default::default(),
     };
     to_utf16(doc, &mut report);
@@ -71,6 +85,35 @@ fn to_utf16(doc: &Doc, r: &mut Report) {
     fix(&mut r.global_privacy_control.evidence);
     fix(&mut r.minimum_age.evidence);
     fix(&mut r.contact.evidence);
+    fix(&mut r.retention.evidence);
+    r.retention
+        .periods
+        .iter_mut()
+        .for_each(|p| fix(&mut p.evidence));
+    r.rights
+        .rights
+        .iter_mut()
+        .for_each(|x| fix(&mut x.evidence));
+    fix(&mut r.rights.exercise.evidence);
+    r.opt_outs.iter_mut().for_each(|x| fix(&mut x.evidence));
+    fix(&mut r.tracking.evidence);
+    r.tracking
+        .services
+        .iter_mut()
+        .for_each(|x| fix(&mut x.evidence));
+    fix(&mut r.security.evidence);
+    r.security
+        .measures
+        .iter_mut()
+        .for_each(|x| fix(&mut x.evidence));
+    fix(&mut r.security.breach_notification.evidence);
+    let c = &mut r.policy_changes;
+    fix(&mut c.evidence);
+    c.notices.iter_mut().for_each(|x| fix(&mut x.evidence));
+    c.updated.iter_mut().for_each(|x| fix(&mut x.evidence));
+    let t = &mut r.international_transfers;
+    fix(&mut t.evidence);
+    t.safeguards.iter_mut().for_each(|x| fix(&mut x.evidence));
 }
 
 /// Cuts a normalised sentence into clauses at contrast words, so that "we honor X, but we do

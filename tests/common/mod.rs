@@ -2,7 +2,10 @@
 
 use policy_lens::{Purpose, Report, SignalVerdict, YesNo};
 
-fn yes_no(v: YesNo) -> &'static str {
+mod facts_a;
+mod facts_b;
+
+pub fn yes_no(v: YesNo) -> &'static str {
     match v {
         YesNo::Yes => "yes",
         YesNo::No => "no",
@@ -19,7 +22,7 @@ fn signal(v: SignalVerdict) -> &'static str {
     }
 }
 
-fn bool_word(b: bool) -> &'static str {
+pub fn bool_word(b: bool) -> &'static str {
     if b {
         "yes"
     } else {
@@ -109,7 +112,15 @@ pub fn check(r: &Report, fact: &str) -> Result<(), String> {
             }
         }
         "policy" => bool_word(r.is_policy.likely).into(),
-        _ => return Err(format!("unknown fact key {key:?}")),
+        _ => {
+            if let Some(result) = facts_a::check(r, key, &value) {
+                return result;
+            }
+            if let Some(result) = facts_b::check(r, key, &value) {
+                return result;
+            }
+            return Err(format!("unknown fact key {key:?}"));
+        }
     };
     if got == value {
         Ok(())
