@@ -3,7 +3,8 @@
 //! Documents are analyzed once each, in parallel. Labels come from `devgold.jsonl` (gold), the
 //! folders' `labels.jsonl` (silver; a document that gold covers keeps only its gold labels), the
 //! silver corrections file (applied for the "silver (corrected)" and "all" tables) and
-//! `seeds/expected.json` (exact expectations, pass or fail). The bars of `--check` are judged on
+//! `seeds/expected.json` (exact expectations, pass or fail), and the project's own labelled sets
+//! for the findings the corpus does not label (`eval/labelled/*.jsonl`, see `docs/findings.md`). The bars of `--check` are judged on
 //! "all" (gold + corrected silver), or on gold alone with `--gold-only`.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -145,6 +146,25 @@ fn find_corpus(given: Option<&Path>) -> Option<PathBuf> {
     None
 }
 
+/// The project's own labelled sets: `eval/labelled/*.jsonl`, sorted.
+fn labelled_files() -> Vec<PathBuf> {
+    let rel = Path::new("eval").join("labelled");
+    let dir = if rel.is_dir() {
+        rel
+    } else {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
+    };
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .map(|d| {
+            d.filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == "jsonl"))
+                .collect()
+        })
+        .unwrap_or_default();
+    files.sort();
+    files
+}
+
 fn find_corrections(given: Option<&Path>) -> Option<PathBuf> {
     if let Some(p) = given {
         return Some(p.to_path_buf());
@@ -179,6 +199,8 @@ enum Set {
     Gold,
     Silver,
     Corrected,
+    /// The project's own labels (`eval/labelled/*.jsonl`).
+    Labelled,
 }
 
 /// One label on one document.
@@ -441,9 +463,29 @@ fn collect(corpus: &Path, o: &Options) -> Result<Collected, String> {
                     Some(v) => v.to_string(),
                     None => continue,
                 };
-                if gold_docs.contains(&path) {
-                    covered.insert((source.to_string(), id));
-                    continue; // gold wins
+                let in_gold = gold_docs.contains(&path);
+                if in_gold {
+                    // Gold wins, except for what gold does not label (rights).
+                    covered.insert((source.to_string(), id.clone()));
+                    for label in labels::silver(source, &rec) {
+                        if !labels::gold_labels(label.finding) {
+                            cases.push(Case {
+                                set: Set::Silver,
+                                source: source.into(),
+                                doc: path.clone(),
+                                label: label.clone(),
+                                gold_evidence: None,
+                            });
+                            cases.push(Case {
+                                set: Set::Corrected,
+                                source: source.into(),
+                                doc: path.clone(),
+                                label,
+                                gold_evidence: None,
+                            });
+                        }
+                    }
+                    continue;
                 }
                 let mut fixed = rec.clone();
                 if let Value::Object(map) = &mut fixed {
@@ -489,6 +531,35 @@ fn collect(corpus: &Path, o: &Options) -> Result<Collected, String> {
                 "correction {}/{}/{} matches no silver label",
                 key.0, key.1, key.2
             ));
+        }
+    }
+    if !o.seeds_only && !o.gold_only {
+        for file in labelled_files() {
+            for (n, rec) in read_jsonl(&file)?.into_iter().enumerate() {
+                let at = format!("{}: record {}", file.display(), n + 1);
+                let Some(path) = rec.get("path").and_then(Value::as_str) else {
+                    warnings.push(format!("{at}: no \"path\""));
+                    continue;
+                };
+                if !corpus.join(path).is_file() {
+                    warnings.push(format!("{at}: {path} is not in the corpus"));
+                    continue;
+                }
+                match labels::labelled(&rec) {
+                    Ok(list) => {
+                        for label in list {
+                            cases.push(Case {
+                                set: Set::Labelled,
+                                source: "labelled".into(),
+                                doc: path.to_string(),
+                                label,
+                                gold_evidence: None,
+                            });
+                        }
+                    }
+                    Err(e) => warnings.push(format!("{at}: {e}")),
+                }
+            }
         }
     }
     let mut seeds = Vec::new();
@@ -790,6 +861,7 @@ pub fn run(args: &[String]) -> Result<ExitCode, Usage> {
                 Set::Gold => "gold",
                 Set::Silver => "silver",
                 Set::Corrected => "silverCorrected",
+                Set::Labelled => "labelled",
             };
             t.insert(name.into(), table_json(table));
         }
@@ -830,7 +902,7 @@ pub fn run(args: &[String]) -> Result<ExitCode, Usage> {
         }
         if let Some(t) = tables.get(&Set::Silver) {
             print_table(
-                "silver (opp115, goppc, c3pa labels; documents not in devgold)",
+                "silver (opp115, goppc, c3pa labels; documents not in devgold, c3pa rights on all)",
                 count(Set::Silver),
                 t,
             );
@@ -842,8 +914,19 @@ pub fn run(args: &[String]) -> Result<ExitCode, Usage> {
                 t,
             );
         }
+        if let Some(t) = tables.get(&Set::Labelled) {
+            print_table(
+                "own labelled sets (eval/labelled/*.jsonl, ota policies)",
+                count(Set::Labelled),
+                t,
+            );
+        }
         if !o.gold_only {
-            print_table("all (gold + corrected silver)", all_docs.len(), &all);
+            print_table(
+                "all (gold + corrected silver + own labels)",
+                all_docs.len(),
+                &all,
+            );
         }
 
         let shown = disagreements.len().min(o.disagreements);
@@ -851,7 +934,11 @@ pub fn run(args: &[String]) -> Result<ExitCode, Usage> {
             println!("\ndisagreements ({shown} of {}):", disagreements.len());
         }
         for (c, out) in disagreements.iter().take(o.disagreements) {
-            let set = if c.set == Set::Gold { "gold" } else { "silver" };
+            let set = match c.set {
+                Set::Gold => "gold",
+                Set::Labelled => "own",
+                _ => "silver",
+            };
             println!(
                 "- {} [{set} {}.{}] {}: expected {}, got {}",
                 c.doc,

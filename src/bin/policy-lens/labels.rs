@@ -21,7 +21,7 @@
 //!
 //! Set findings (contacts) match item by item after normalising (see [`same_item`]).
 
-use policy_lens::{Purpose, Report};
+use policy_lens::{Evidence, Purpose, Report, Right, YesNo};
 use serde_json::Value;
 
 use crate::analyze::{signal, yes_no};
@@ -47,6 +47,23 @@ pub enum Finding {
     Urls,
     Postal,
     OtherChannels,
+    /// The report grants the right (verdict `yes`).
+    Right(Right),
+    /// Some way to exercise rights is given.
+    RightsExercise,
+    RetentionStated,
+    RetentionMentioned,
+    SecurityStated,
+    SecurityMeasures,
+    BreachNotification,
+    ChangeNotices,
+    PolicyUpdated,
+    TransfersVerdict,
+    Safeguards,
+    OptOutKinds,
+    TrackingVerdict,
+    TrackingTechnologies,
+    TrackingThirdParty,
 }
 
 /// How a finding is scored.
@@ -80,6 +97,21 @@ impl Finding {
             Finding::Urls => "urls".into(),
             Finding::Postal => "postal addresses".into(),
             Finding::OtherChannels => "other channels".into(),
+            Finding::Right(r) => format!("right {}", r.name()),
+            Finding::RightsExercise => "rights: a way to exercise".into(),
+            Finding::RetentionStated => "retention stated".into(),
+            Finding::RetentionMentioned => "retention mentioned".into(),
+            Finding::SecurityStated => "security stated".into(),
+            Finding::SecurityMeasures => "security measures".into(),
+            Finding::BreachNotification => "breach notification".into(),
+            Finding::ChangeNotices => "change notices".into(),
+            Finding::PolicyUpdated => "policy date (iso)".into(),
+            Finding::TransfersVerdict => "transfers verdict".into(),
+            Finding::Safeguards => "transfer safeguards".into(),
+            Finding::OptOutKinds => "opt-out kinds".into(),
+            Finding::TrackingVerdict => "tracking verdict".into(),
+            Finding::TrackingTechnologies => "tracking technologies".into(),
+            Finding::TrackingThirdParty => "tracking third party".into(),
         }
     }
 
@@ -89,12 +121,22 @@ impl Finding {
             | Finding::Purpose(_)
             | Finding::MarketingOrAdvertising
             | Finding::ParentalConsent
-            | Finding::ChildrenMentioned => Kind::Binary,
+            | Finding::ChildrenMentioned
+            | Finding::Right(_)
+            | Finding::RightsExercise
+            | Finding::RetentionStated
+            | Finding::RetentionMentioned
+            | Finding::SecurityStated => Kind::Binary,
             Finding::Emails
             | Finding::Phones
             | Finding::Urls
             | Finding::Postal
-            | Finding::OtherChannels => Kind::Set,
+            | Finding::OtherChannels
+            | Finding::SecurityMeasures
+            | Finding::ChangeNotices
+            | Finding::Safeguards
+            | Finding::OptOutKinds
+            | Finding::TrackingTechnologies => Kind::Set,
             _ => Kind::Category,
         }
     }
@@ -181,7 +223,58 @@ pub fn got(r: &Report, f: Finding) -> Got {
         Finding::Urls => Got::Set(c.urls.clone()),
         Finding::Postal => Got::Set(c.postal_addresses.clone()),
         Finding::OtherChannels => Got::Set(c.other_channels.clone()),
+        Finding::Right(right) => Got::Bool(
+            r.rights
+                .rights
+                .iter()
+                .any(|x| x.right == right && x.verdict == YesNo::Yes),
+        ),
+        Finding::RightsExercise => {
+            let e = &r.rights.exercise;
+            Got::Bool(
+                !(e.emails.is_empty()
+                    && e.urls.is_empty()
+                    && e.phones.is_empty()
+                    && e.other.is_empty()),
+            )
+        }
+        Finding::RetentionStated => Got::Bool(r.retention.stated),
+        Finding::RetentionMentioned => Got::Bool(r.retention.mentioned),
+        Finding::SecurityStated => Got::Bool(r.security.stated),
+        Finding::SecurityMeasures => {
+            Got::Set(names(r.security.measures.iter().map(|m| m.measure.name())))
+        }
+        Finding::BreachNotification => {
+            Got::Value(yes_no(r.security.breach_notification.verdict).into())
+        }
+        Finding::ChangeNotices => Got::Set(names(
+            r.policy_changes.notices.iter().map(|n| n.notice.name()),
+        )),
+        Finding::PolicyUpdated => Got::Value(
+            r.policy_changes
+                .updated
+                .as_ref()
+                .and_then(|d| d.iso.clone())
+                .unwrap_or("null".into()),
+        ),
+        Finding::TransfersVerdict => Got::Value(yes_no(r.international_transfers.verdict).into()),
+        Finding::Safeguards => Got::Set(names(
+            r.international_transfers
+                .safeguards
+                .iter()
+                .map(|x| x.safeguard.name()),
+        )),
+        Finding::OptOutKinds => Got::Set(names(r.opt_outs.iter().map(|o| o.kind.name()))),
+        Finding::TrackingVerdict => Got::Value(yes_no(r.tracking.verdict).into()),
+        Finding::TrackingTechnologies => {
+            Got::Set(names(r.tracking.technologies.iter().map(|t| t.name())))
+        }
+        Finding::TrackingThirdParty => Got::Value(yes_no(r.tracking.third_party).into()),
     }
+}
+
+fn names<'a>(it: impl Iterator<Item = &'a str>) -> Vec<String> {
+    it.map(str::to_string).collect()
 }
 
 /// The report's evidence texts for a finding.
@@ -210,9 +303,59 @@ pub fn evidence(r: &Report, f: Finding) -> Vec<&str> {
         | Finding::AllAges
         | Finding::ParentalConsent
         | Finding::ChildrenMentioned => &r.minimum_age.evidence,
-        _ => &r.contact.evidence,
+        Finding::Emails
+        | Finding::Phones
+        | Finding::Urls
+        | Finding::Postal
+        | Finding::OtherChannels => &r.contact.evidence,
+        _ => return new_evidence(r, f),
     };
     ev.iter().map(|e| e.text.as_str()).collect()
+}
+
+/// Evidence texts of the findings added after the first ones: every quote of the finding.
+fn new_evidence(r: &Report, f: Finding) -> Vec<&str> {
+    let lists: Vec<&Vec<Evidence>> = match f {
+        Finding::Right(right) => r
+            .rights
+            .rights
+            .iter()
+            .filter(|x| x.right == right)
+            .map(|x| &x.evidence)
+            .collect(),
+        Finding::RightsExercise => vec![&r.rights.exercise.evidence],
+        Finding::RetentionStated | Finding::RetentionMentioned => {
+            let mut v = vec![&r.retention.evidence];
+            v.extend(r.retention.periods.iter().map(|p| &p.evidence));
+            v
+        }
+        Finding::SecurityStated | Finding::SecurityMeasures => {
+            let mut v = vec![&r.security.evidence];
+            v.extend(r.security.measures.iter().map(|m| &m.evidence));
+            v
+        }
+        Finding::BreachNotification => vec![&r.security.breach_notification.evidence],
+        Finding::ChangeNotices | Finding::PolicyUpdated => {
+            let c = &r.policy_changes;
+            let mut v = vec![&c.evidence];
+            v.extend(c.notices.iter().map(|n| &n.evidence));
+            v.extend(c.updated.iter().map(|d| &d.evidence));
+            v
+        }
+        Finding::TransfersVerdict | Finding::Safeguards => {
+            let t = &r.international_transfers;
+            let mut v = vec![&t.evidence];
+            v.extend(t.safeguards.iter().map(|x| &x.evidence));
+            v
+        }
+        Finding::OptOutKinds => r.opt_outs.iter().map(|o| &o.evidence).collect(),
+        _ => vec![&r.tracking.evidence],
+    };
+    lists
+        .into_iter()
+        .flatten()
+        .map(|e| e.text.as_str())
+        .collect()
 }
 
 /// Reads a JSON label value as accepted values: a string, number, `null`, or
@@ -443,8 +586,102 @@ pub fn silver(source: &str, rec: &Value) -> Vec<Label> {
             push(&mut out, field, finding, set_label(v));
         }
     }
-    let _ = source;
+    if source == "c3pa" {
+        if let Some(list) = get("labels").and_then(Value::as_array) {
+            let names: Vec<&str> = list.iter().filter_map(Value::as_str).collect();
+            for (name, finding) in C3PA_RIGHTS {
+                let has = names.contains(name);
+                push(&mut out, "labels", *finding, Some(Expect::Bool(has)));
+            }
+        }
+    }
     out
+}
+
+/// c3pa's expert disclosure categories that name a right, and the report's finding for each.
+/// ("Right to Know PI sold / shared" has no right of its own in the report; it is not judged.)
+const C3PA_RIGHTS: &[(&str, Finding)] = &[
+    (
+        "Description of Right to Know PI Collected",
+        Finding::Right(Right::Access),
+    ),
+    (
+        "Description of Right to Correct Information",
+        Finding::Right(Right::Correction),
+    ),
+    (
+        "Description of Right to Delete",
+        Finding::Right(Right::Deletion),
+    ),
+    (
+        "Description of Right to Opt-out of sale of PI",
+        Finding::Right(Right::OptOutOfSale),
+    ),
+    (
+        "Description of Right to Limit use of PI",
+        Finding::Right(Right::LimitSensitiveUse),
+    ),
+    (
+        "Description of Right to Non-discrimination on exercising rights",
+        Finding::Right(Right::NonDiscrimination),
+    ),
+    ("Methods to exercise rights", Finding::RightsExercise),
+];
+
+/// Whether devgold labels this finding (where it does, it overrides silver labels).
+pub fn gold_labels(f: Finding) -> bool {
+    !matches!(f, Finding::Right(_) | Finding::RightsExercise)
+}
+
+/// The labels of one line of the project's own labelled sets (`eval/labelled/*.jsonl`):
+/// `{"path", "finding", "labels": {key: value}}`, keys as in `docs/findings.md`.
+pub fn labelled(rec: &Value) -> Result<Vec<Label>, String> {
+    let finding = rec
+        .get("finding")
+        .and_then(Value::as_str)
+        .ok_or("no \"finding\"")?;
+    let labels = rec
+        .get("labels")
+        .and_then(Value::as_object)
+        .ok_or("no \"labels\" object")?;
+    let mut out = Vec::new();
+    for (key, v) in labels {
+        let f = match (finding, key.as_str()) {
+            ("retention", "stated") => Finding::RetentionStated,
+            ("retention", "mentioned") => Finding::RetentionMentioned,
+            ("security", "stated") => Finding::SecurityStated,
+            ("security", "measures") => Finding::SecurityMeasures,
+            ("security", "breachNotification") => Finding::BreachNotification,
+            ("policyChanges", "notices") => Finding::ChangeNotices,
+            ("policyChanges", "updated") => Finding::PolicyUpdated,
+            ("internationalTransfers", "verdict") => Finding::TransfersVerdict,
+            ("internationalTransfers", "safeguards") => Finding::Safeguards,
+            ("optOuts", "kinds") => Finding::OptOutKinds,
+            ("tracking", "verdict") => Finding::TrackingVerdict,
+            ("tracking", "technologies") => Finding::TrackingTechnologies,
+            ("tracking", "thirdParty") => Finding::TrackingThirdParty,
+            ("rights", name) => match Right::from_name(name) {
+                Some(r) => Finding::Right(r),
+                None if name == "exercise" => Finding::RightsExercise,
+                None => return Err(format!("unknown right {name:?}")),
+            },
+            _ => return Err(format!("unknown label {finding}.{key}")),
+        };
+        let expect = match f.kind() {
+            Kind::Binary => v.as_bool().map(Expect::Bool),
+            Kind::Set => set_label(v),
+            Kind::Category => one_of(v, |s| Some(s.to_string())),
+        };
+        let Some(expect) = expect else {
+            return Err(format!("bad value for {finding}.{key}: {v}"));
+        };
+        out.push(Label {
+            finding: f,
+            expect,
+            field: format!("{finding}.{key}"),
+        });
+    }
+    Ok(out)
 }
 
 fn words(s: &str) -> Vec<String> {
@@ -483,6 +720,11 @@ pub fn same_item(f: Finding, expected: &str, got: &str) -> bool {
             n(expected) == n(got)
         }
         Finding::Urls => norm_url(expected) == norm_url(got),
+        Finding::SecurityMeasures
+        | Finding::ChangeNotices
+        | Finding::Safeguards
+        | Finding::OptOutKinds
+        | Finding::TrackingTechnologies => expected == got,
         Finding::Phones => {
             let (a, b) = (digits(expected), digits(got));
             let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
@@ -638,5 +880,44 @@ mod tests {
             silver_path("opp115", &rec).as_deref(),
             Some("opp115/text/9.txt")
         );
+    }
+
+    #[test]
+    fn c3pa_rights_and_own_labels_map_onto_findings() {
+        let rec: Value = serde_json::json!({"id": "DB-1", "html": "html/DB-1.html",
+            "labels": ["Description of Right to Delete", "Methods to exercise rights"]});
+        let labels = silver("c3pa", &rec);
+        let find = |f: Finding| labels.iter().find(|l| l.finding == f).map(|l| &l.expect);
+        assert_eq!(
+            find(Finding::Right(Right::Deletion)),
+            Some(&Expect::Bool(true))
+        );
+        assert_eq!(
+            find(Finding::Right(Right::Access)),
+            Some(&Expect::Bool(false))
+        );
+        assert_eq!(find(Finding::RightsExercise), Some(&Expect::Bool(true)));
+
+        let own: Value = serde_json::json!({"path": "ota/x.md", "finding": "policyChanges",
+            "labels": {"notices": ["email"], "updated": null}});
+        let got = labelled(&own).unwrap();
+        assert_eq!(got.len(), 2);
+        assert!(got.iter().any(|l| l.finding == Finding::ChangeNotices
+            && l.expect == Expect::Set(vec!["email".into()])));
+        assert!(got.iter().any(|l| l.finding == Finding::PolicyUpdated
+            && l.expect == Expect::OneOf(vec!["null".into()])));
+        let bad: Value = serde_json::json!({"path": "ota/x.md", "finding": "retention",
+            "labels": {"stated": "maybe"}});
+        assert!(labelled(&bad).unwrap_err().contains("retention.stated"));
+        assert!(same_item(
+            Finding::OptOutKinds,
+            "targetedAds",
+            "targetedAds"
+        ));
+        assert!(!same_item(
+            Finding::OptOutKinds,
+            "targetedAds",
+            "marketingEmails"
+        ));
     }
 }
