@@ -60,8 +60,13 @@ pub const RULE_FILES: &[(&str, &str)] = &[
 
 /// The compiled cues of one rule file.
 pub(crate) struct RuleSet {
-    /// Cues sorted by name, for a binary search (faster than hashing a string per call).
+    /// Cues sorted by name, each as one regex (all its lines joined).
     cues: Vec<(String, Regex)>,
+    /// For cues with a line that has a top-level gap (`.{0,N}`), the faster form [`is`] uses,
+    /// by the index of `cues`.
+    ///
+    /// [`is`]: RuleSet::is
+    fast: Vec<Option<Gapped>>,
     /// Cue name → index into `cues`, hashed cheaply (findings look cues up on every sentence).
     index: HashMap<String, usize, BuildHasherDefault<FxHasher>>,
     /// For each group of cues sharing a prefix before `_` (`party_…`), one regex matching any of
@@ -91,6 +96,8 @@ pub struct RuleFile {
     pub cues: Vec<(String, String)>,
     /// The `test` lines.
     pub examples: Vec<Example>,
+    /// Cue names with each of their lines' patterns (expanded), in file order.
+    pub cue_lines: Vec<(String, Vec<String>)>,
 }
 
 /// Parses a rule file; the error names the line.
@@ -114,6 +121,12 @@ pub fn parse(src: &str) -> Result<RuleFile, String> {
                     .split_once(char::is_whitespace)
                     .ok_or(format!("line {n}: `{kw}` needs a name and a pattern"))?;
                 let pat = expand(pat.trim(), &defs).map_err(|e| format!("line {n}: {e}"))?;
+                if kw == "cue" {
+                    match file.cue_lines.iter_mut().find(|(k, _)| k == name) {
+                        Some((_, v)) => v.push(pat.clone()),
+                        None => file.cue_lines.push((name.to_string(), vec![pat.clone()])),
+                    }
+                }
                 let list = if kw == "def" {
                     &mut defs
                 } else {
@@ -229,7 +242,22 @@ static RULES: LazyLock<Vec<(&'static str, RuleSet)>> = LazyLock::new(|| {
                 .enumerate()
                 .map(|(i, (k, _))| (k.clone(), i))
                 .collect();
-            (*name, RuleSet { cues, index, gates })
+            let fast = cues
+                .iter()
+                .map(|(cue, _)| {
+                    let lines = file.cue_lines.iter().find(|(k, _)| k == cue);
+                    Gapped::new(&lines.expect("every cue has lines").1)
+                })
+                .collect();
+            (
+                *name,
+                RuleSet {
+                    cues,
+                    fast,
+                    index,
+                    gates,
+                },
+            )
         })
         .collect()
 });
@@ -261,7 +289,13 @@ impl RuleSet {
 
     /// Does the cue match anywhere in `norm`?
     pub fn is(&self, cue: &str, norm: &str) -> bool {
-        self.re(cue).is_match(norm.as_bytes())
+        let Some(&i) = self.index.get(cue) else {
+            panic!("no cue `{cue}` in its rule file")
+        };
+        match &self.fast[i] {
+            Some(g) => g.is_match(norm.as_bytes()),
+            None => self.cues[i].1.is_match(norm.as_bytes()),
+        }
     }
 
     /// Names of the cues that start with `prefix`, sorted.
@@ -301,6 +335,192 @@ impl RuleSet {
     }
 }
 
+/// A cue whose lines have top-level gaps, `A.{0,N}B`, matched as a chain: find `A`, then look
+/// for `B` starting at most N bytes after it.
+///
+/// The lazy DFA that runs a regex like `\b(?:partners|google)\b.{0,80}\b(?:collect|use)s?\b`
+/// must remember, for every recent occurrence of the first word, how far back it was: its states
+/// multiply with each such word in a sentence, the cache fills and is rebuilt over and over, and
+/// the search falls back to slower engines. Cut at the gap, each part is a small regex that the
+/// DFA runs at full speed, and the gap is counted in code. `find` and `captures_all` keep using
+/// the joined regex; `is` gives the same answer either way (`tests` below and every rule example
+/// check it).
+struct Gapped {
+    /// The lines without a gap, joined (`None` when every line has one).
+    plain: Option<Regex>,
+    chains: Vec<Chain>,
+}
+
+/// Parts that must follow one another: `parts[k + 1]` starts at most `gaps[k]` bytes after
+/// `parts[k]` ends.
+struct Chain {
+    parts: Vec<Regex>,
+    gaps: Vec<usize>,
+}
+
+impl Gapped {
+    /// The chained form of a cue's lines, or `None` when no line has a top-level gap.
+    fn new(lines: &[String]) -> Option<Gapped> {
+        let mut plain = Vec::new();
+        let mut chains = Vec::new();
+        for alt in lines.iter().flat_map(|l| top_level_alternatives(l)) {
+            match split_gaps(alt) {
+                Some((parts, gaps)) => {
+                    let parts: Option<Vec<Regex>> = parts.iter().map(|p| compile(p).ok()).collect();
+                    match parts {
+                        Some(parts) => chains.push(Chain { parts, gaps }),
+                        None => plain.push(alt),
+                    }
+                }
+                None => plain.push(alt),
+            }
+        }
+        if chains.is_empty() {
+            return None;
+        }
+        let plain = if plain.is_empty() {
+            None
+        } else {
+            let joined = plain.join("|");
+            Some(compile(&joined).ok()?)
+        };
+        Some(Gapped { plain, chains })
+    }
+
+    fn is_match(&self, hay: &[u8]) -> bool {
+        self.plain.as_ref().is_some_and(|re| re.is_match(hay))
+            || self.chains.iter().any(|c| c.is_match(hay))
+    }
+}
+
+impl Chain {
+    fn is_match(&self, hay: &[u8]) -> bool {
+        self.parts[0]
+            .find_iter(hay)
+            .any(|m| self.follows(1, hay, m.end()))
+    }
+
+    /// Do `parts[k..]` match, the first of them starting within `gaps[k - 1]` bytes of `from`?
+    fn follows(&self, k: usize, hay: &[u8], from: usize) -> bool {
+        if k == self.parts.len() {
+            return true;
+        }
+        let last = from + self.gaps[k - 1];
+        let mut at = from;
+        while at <= last.min(hay.len()) {
+            let Some(m) = self.parts[k].find_at(hay, at) else {
+                return false;
+            };
+            // `.` does not match a line break: the gap may not hold one.
+            if m.start() > last || hay[from..m.start()].contains(&b'\n') {
+                return false;
+            }
+            if self.follows(k + 1, hay, m.end()) {
+                return true;
+            }
+            at = m.start() + 1;
+        }
+        false
+    }
+}
+
+/// Splits a pattern at its top-level `|` (outside groups and classes).
+fn top_level_alternatives(pat: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    scan_top_level(pat, |i, b| {
+        if b == b'|' {
+            out.push(&pat[start..i]);
+            start = i + 1;
+        }
+    });
+    out.push(&pat[start..]);
+    out
+}
+
+/// Cuts a pattern without top-level `|` at its top-level `.{0,N}` (or `.{0,N}?`) gaps: the parts
+/// and the gaps, or `None` when there is no gap or a part would be empty.
+fn split_gaps(pat: &str) -> Option<(Vec<String>, Vec<usize>)> {
+    let bytes = pat.as_bytes();
+    let mut cuts = Vec::new(); // (start, end, n) of each gap
+    scan_top_level(pat, |i, b| {
+        if b == b'.' && bytes[i + 1..].starts_with(b"{0,") {
+            let digits = bytes[i + 4..]
+                .iter()
+                .take_while(|c| c.is_ascii_digit())
+                .count();
+            let close = i + 4 + digits;
+            if digits > 0 && bytes.get(close) == Some(&b'}') {
+                let end = if bytes.get(close + 1) == Some(&b'?') {
+                    close + 2
+                } else {
+                    close + 1
+                };
+                if let Ok(n) = pat[i + 4..close].parse::<usize>() {
+                    cuts.push((i, end, n));
+                }
+            }
+        }
+    });
+    // A quantifier right after the gap would apply to it, not to the next part.
+    if cuts.is_empty()
+        || cuts
+            .iter()
+            .any(|&(_, end, _)| matches!(bytes.get(end), Some(b'*' | b'+' | b'?' | b'{')))
+    {
+        return None;
+    }
+    let mut parts = Vec::new();
+    let mut gaps = Vec::new();
+    let mut start = 0;
+    for (a, b, n) in cuts {
+        parts.push(pat[start..a].to_string());
+        gaps.push(n);
+        start = b;
+    }
+    parts.push(pat[start..].to_string());
+    if parts.iter().any(|p| p.is_empty()) {
+        return None;
+    }
+    Some((parts, gaps))
+}
+
+/// Calls `f(index, byte)` for every byte of `pat` outside groups, classes and escapes.
+fn scan_top_level(pat: &str, mut f: impl FnMut(usize, u8)) {
+    let bytes = pat.as_bytes();
+    let (mut depth, mut class, mut i) = (0usize, false, 0);
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b == b'\\' {
+            i += 2;
+            continue;
+        }
+        if class {
+            if b == b']' {
+                class = false;
+            }
+        } else {
+            match b {
+                b'[' => {
+                    class = true;
+                    // A `]` right after `[` or `[^` is a literal.
+                    if bytes.get(i + 1) == Some(&b'^') {
+                        i += 1;
+                    }
+                    if bytes.get(i + 1) == Some(&b']') {
+                        i += 1;
+                    }
+                }
+                b'(' => depth += 1,
+                b')' => depth = depth.saturating_sub(1),
+                _ if depth == 0 => f(i, b),
+                _ => {}
+            }
+        }
+        i += 1;
+    }
+}
+
 /// Forces every rule file to parse and compile (tests call it so a bad file fails there).
 pub fn check_all() -> usize {
     RULES.iter().map(|(_, r)| r.cues.len()).sum()
@@ -313,6 +533,81 @@ mod tests {
     #[test]
     fn every_rule_file_compiles() {
         assert!(check_all() > 20);
+    }
+
+    #[test]
+    fn gaps_are_cut_only_at_the_top_level() {
+        assert_eq!(
+            split_gaps(r"\ba\b.{0,80}\bb(?:x.{0,3}y)[.{0,9}].{0,5}?c"),
+            Some((
+                vec![
+                    r"\ba\b".into(),
+                    r"\bb(?:x.{0,3}y)[.{0,9}]".into(),
+                    "c".into()
+                ],
+                vec![80, 5]
+            ))
+        );
+        assert_eq!(split_gaps("a.{0,8}"), None);
+        assert_eq!(split_gaps("a.{0,8}+b"), None);
+        assert_eq!(split_gaps(r"a\.{0,8}b"), None);
+        assert_eq!(
+            top_level_alternatives("a|(b|c)|[|]d"),
+            vec!["a", "(b|c)", "[|]d"]
+        );
+    }
+
+    #[test]
+    fn chained_cues_match_as_the_joined_regex() {
+        let lines = vec![
+            r"\b(?:partners|google)\b.{0,20}\b(?:collect|use)s?\b.{0,10}\bdata\b".to_string(),
+            r"\bsell\b|\brent\b.{0,5}\blists?\b".to_string(),
+        ];
+        let g = Gapped::new(&lines).unwrap();
+        let joined = compile(&lines.join("|")).unwrap();
+        for hay in [
+            "our partners may collect your data",
+            "our partners, with many more words here, collect data",
+            "google uses data",
+            "google and partners use it; then data",
+            "partners of google collect the data",
+            "partners\ncollect data",
+            "we do not sell",
+            "we rent our lists",
+            "we rent out all of our lists",
+            "data partners use",
+            "",
+        ] {
+            assert_eq!(
+                g.is_match(hay.as_bytes()),
+                joined.is_match(hay.as_bytes()),
+                "{hay:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn chained_cues_agree_with_their_joined_regex_on_every_example() {
+        let sentences: Vec<String> = RULE_FILES
+            .iter()
+            .flat_map(|(_, src)| parse(src).unwrap().examples)
+            .map(|e| crate::text::normalize(&e.sentence))
+            .collect();
+        let mut chained = 0;
+        for (name, set) in RULES.iter() {
+            for (i, (cue, re)) in set.cues.iter().enumerate() {
+                let Some(g) = &set.fast[i] else { continue };
+                chained += 1;
+                for s in &sentences {
+                    assert_eq!(
+                        g.is_match(s.as_bytes()),
+                        re.is_match(s.as_bytes()),
+                        "{name}.rules cue `{cue}` on {s:?}"
+                    );
+                }
+            }
+        }
+        assert!(chained > 5, "only {chained} chained cues");
     }
 
     #[test]
