@@ -332,7 +332,126 @@ pub fn summary(name: &str, r: &Report) -> String {
         all.join("; ")
     };
     line(&mut o, "contact", &contacts, &c.evidence);
+    more_findings(&mut o, r);
     o
+}
+
+/// Names of a list of kinds, or `none` (with the first evidence of the list).
+fn kinds<'a, T: 'a>(
+    items: &'a [T],
+    name: impl Fn(&T) -> &'static str,
+    ev: impl Fn(&'a T) -> &'a [Evidence],
+) -> (String, &'a [Evidence]) {
+    if items.is_empty() {
+        return ("none".into(), &[]);
+    }
+    let names: Vec<&str> = items.iter().map(&name).collect();
+    (names.join(", "), ev(&items[0]))
+}
+
+/// The findings added after the first ones (docs/findings.md).
+fn more_findings(o: &mut String, r: &Report) {
+    let ret = &r.retention;
+    let periods: Vec<&str> = ret.periods.iter().map(|p| p.period.as_str()).collect();
+    let value = match (ret.stated, ret.mentioned) {
+        (true, _) => format!("stated: {}", periods.join("; ")),
+        (false, true) => "mentioned, no period".into(),
+        _ => "not mentioned".into(),
+    };
+    let ev = ret
+        .periods
+        .first()
+        .map_or(&ret.evidence[..], |p| &p.evidence);
+    line(o, "retention", &value, ev);
+
+    let granted: Vec<&str> = r
+        .rights
+        .rights
+        .iter()
+        .filter(|x| x.verdict == YesNo::Yes)
+        .map(|x| x.right.name())
+        .collect();
+    let denied: Vec<&str> = r
+        .rights
+        .rights
+        .iter()
+        .filter(|x| x.verdict == YesNo::No)
+        .map(|x| x.right.name())
+        .collect();
+    let mut value = if granted.is_empty() {
+        "none stated".to_string()
+    } else {
+        granted.join(", ")
+    };
+    if !denied.is_empty() {
+        value.push_str(&format!(" (not: {})", denied.join(", ")));
+    }
+    let ev = r.rights.rights.first().map_or(&[][..], |x| &x.evidence[..]);
+    line(o, "rights", &value, ev);
+    let e = &r.rights.exercise;
+    let mut how: Vec<&str> = Vec::new();
+    for list in [&e.emails, &e.urls, &e.phones, &e.other] {
+        how.extend(list.iter().map(String::as_str));
+    }
+    if !how.is_empty() {
+        line(o, "  requests", &how.join("; "), &e.evidence);
+    }
+
+    let (value, ev) = kinds(&r.opt_outs, |x| x.kind.name(), |x| &x.evidence);
+    line(o, "opt-outs", &value, ev);
+
+    let t = &r.tracking;
+    let mut value = yes_no(t.verdict).to_string();
+    if !t.technologies.is_empty() {
+        let names: Vec<&str> = t.technologies.iter().map(|x| x.name()).collect();
+        value.push_str(&format!(" ({})", names.join(", ")));
+    }
+    if t.third_party != YesNo::NotMentioned {
+        value.push_str(&format!(", third parties: {}", yes_no(t.third_party)));
+    }
+    line(o, "tracking", &value, &t.evidence);
+    if !t.services.is_empty() {
+        let names: Vec<&str> = t.services.iter().map(|x| x.name.as_str()).collect();
+        line(o, "  services", &names.join(", "), &[]);
+    }
+
+    let s = &r.security;
+    let (measures, ev) = kinds(&s.measures, |x| x.measure.name(), |x| &x.evidence);
+    let value = match (s.stated, s.measures.is_empty()) {
+        (_, false) => measures,
+        (true, true) => "stated, no specific measure".into(),
+        _ => "not mentioned".into(),
+    };
+    line(
+        o,
+        "security",
+        &value,
+        if ev.is_empty() { &s.evidence } else { ev },
+    );
+    let b = &s.breach_notification;
+    if b.verdict != YesNo::NotMentioned {
+        line(o, "  breach notice", yes_no(b.verdict), &b.evidence);
+    }
+
+    let c = &r.policy_changes;
+    let (value, ev) = kinds(&c.notices, |x| x.notice.name(), |x| &x.evidence);
+    line(o, "changes", &value, ev);
+    if let Some(d) = &c.updated {
+        let iso = d
+            .iso
+            .as_deref()
+            .map_or(String::new(), |i| format!(" ({i})"));
+        line(o, "  updated", &format!("{}{iso}", d.date), &d.evidence);
+    }
+
+    let x = &r.international_transfers;
+    let (safeguards, _) = kinds(&x.safeguards, |s| s.safeguard.name(), |s| &s.evidence);
+    let value = if x.safeguards.is_empty() {
+        yes_no(x.verdict).to_string()
+    } else {
+        format!("{} ({safeguards})", yes_no(x.verdict))
+    };
+    line(o, "transfers", &value, &x.evidence);
 }
 
 /// `policy-lens blocks [--json] FILE`: what the analyzer reads from a file.
