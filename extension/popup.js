@@ -1,4 +1,5 @@
-// Policy Lens popup: the summary of the current tab's last report, and "Analyze this page".
+// Policy Lens popup: the summary of the current tab's last report, "Analyze this page", the site's
+// privacy policy when this page is not one ("Analyze this site's privacy policy"), and "Forget everything".
 // For tests, popup.html?tabId=N shows tab N instead of the active tab (see tests/e2e/README.md).
 const api = globalThis.browser ?? globalThis.chrome;
 const $ = (id) => document.getElementById(id);
@@ -15,7 +16,26 @@ async function targetTab() {
   return tab;
 }
 
-function show(report, note) {
+function showChanges(changes) {
+  const box = $('changed');
+  box.replaceChildren();
+  const list = Array.isArray(changes) ? changes : [];
+  document.body.dataset.changed = String(list.length > 0);
+  box.hidden = !list.length;
+  if (!list.length) return;
+  const B = globalThis.PolicyLensBadge;
+  box.append('Changed since your last visit:');
+  const ul = document.createElement('ul');
+  for (const c of list) {
+    const li = document.createElement('li');
+    li.dataset.key = c.key;
+    li.textContent = `${B.CHANGE_NAMES[c.key] || c.key}: ${B.changeValue(c.before)} → ${B.changeValue(c.after)}`;
+    ul.append(li);
+  }
+  box.append(ul);
+}
+
+function show(report, { note, policyUrl, changes } = {}) {
   const s = globalThis.PolicyLensBadge.summarize(report);
   $('sharing').textContent = WORDS.sharing[s.sharing] ?? s.sharing;
   $('dnt').textContent = WORDS.dnt[s.dnt] ?? s.dnt;
@@ -23,37 +43,96 @@ function show(report, note) {
   $('contact').textContent = s.contact === 'none' ? 'Not given' : s.contact;
   for (const [k, v] of Object.entries(s)) document.body.dataset[k] = v;
   $('summary').hidden = false;
-  $('status').textContent = note ?? (report.isPolicy.likely ? 'This page looks like a privacy policy.'
-    : 'This page does not look like a privacy policy.');
+  const src = $('source');
+  src.hidden = !policyUrl;
+  if (policyUrl) {
+    const a = document.createElement('a');
+    a.href = policyUrl;
+    a.target = '_blank';
+    a.rel = 'noopener noreferrer';
+    a.textContent = policyUrl;
+    src.replaceChildren('From ', a);
+    document.body.dataset.policyUrl = policyUrl;
+  }
+  showChanges(changes);
+  $('status').textContent = note ?? (report.isPolicy.likely
+    ? (policyUrl ? 'The privacy policy of this site.' : 'This page looks like a privacy policy.')
+    : (policyUrl ? 'The linked page does not look like a privacy policy.' : 'This page does not look like a privacy policy.'));
   document.body.dataset.state = 'shown';
+  document.body.dataset.source = policyUrl ? 'linked' : 'page';
 }
 
-async function collect(tabId) {
+async function ask(tabId, msg) {
   try {
-    return await api.tabs.sendMessage(tabId, { type: 'collect' });
+    return await api.tabs.sendMessage(tabId, msg);
   } catch (_) {
     // No content script in the tab yet (opened before install): inject it (activeTab grants this).
     await api.scripting.executeScript({ target: { tabId }, files: ['badge.js', 'content.js'] });
-    return api.tabs.sendMessage(tabId, { type: 'collect' });
+    return api.tabs.sendMessage(tabId, msg);
   }
 }
 
+async function offerLinked(tabId) {
+  let r = null;
+  try { r = await ask(tabId, { type: 'findPolicy' }); } catch (_) { r = null; }
+  const best = r && r.ok && Array.isArray(r.candidates) ? r.candidates[0] : null;
+  document.body.dataset.linked = best ? 'found' : 'none';
+  if (!best) return;
+  const a = $('linked-url');
+  a.href = best.url;
+  a.textContent = best.url;
+  a.title = best.text;
+  $('linked').hidden = false;
+  $('analyze-linked').addEventListener('click', async () => {
+    $('status').textContent = 'Reading the privacy policy…';
+    document.body.dataset.state = 'busy';
+    try {
+      const res = await ask(tabId, { type: 'analyzeLinked', url: best.url });
+      if (!res || !res.ok) throw new Error((res && res.error) || 'no reply');
+      show(res.report, { policyUrl: res.url, changes: res.changes });
+      $('linked').hidden = true;
+    } catch (e) {
+      document.body.dataset.state = 'error';
+      $('status').textContent = `Cannot read the policy here (${e.message}). Open it to analyze it: `;
+      const open = document.createElement('a');
+      open.href = best.url;
+      open.target = '_blank';
+      open.rel = 'noopener noreferrer';
+      open.textContent = best.url;
+      $('status').append(open);
+    }
+  });
+}
+
 async function main() {
+  $('forget').addEventListener('click', async () => {
+    const r = await api.runtime.sendMessage({ type: 'forget' }).catch((e) => ({ ok: false, error: e.message }));
+    if (!r || !r.ok) { $('forget-result').textContent = `Could not forget: ${r && r.error}`; return; }
+    const n = (k, one, many) => `${k} ${k === 1 ? one : many}`;
+    $('forget-result').textContent = `Forgotten: the findings of ${n(r.policies, 'policy', 'policies')}, ` +
+      `${n(r.sites, 'site', 'sites')} where the badge was hidden, and ${n(r.tabs, 'tab report', 'tab reports')}.`;
+    document.body.dataset.forgot = JSON.stringify({ policies: r.policies, sites: r.sites, tabs: r.tabs });
+    showChanges([]);
+  });
+
   const tab = await targetTab();
   const v = await api.runtime.sendMessage({ type: 'version' }).catch(() => null);
   if (v && v.ok) $('version').textContent = `Analyzer ${v.version}.`;
   if (!tab || typeof tab.id !== 'number') { $('status').textContent = 'No tab.'; return; }
   const reply = await api.runtime.sendMessage({ type: 'getTabReport', tabId: tab.id });
   const entry = reply && reply.ok ? reply.entry : null;
-  if (entry && (!tab.url || tab.url === entry.url)) show(entry.report);
+  const current = entry && (!tab.url || tab.url === (entry.pageUrl || entry.url));
+  if (current) show(entry.report, { policyUrl: entry.linked ? entry.url : null, changes: entry.changes });
   else { $('status').textContent = 'No policy analyzed on this page yet.'; document.body.dataset.state = 'empty'; }
+  if (!current || (!entry.linked && !entry.report.isPolicy.likely)) offerLinked(tab.id);
+  else document.body.dataset.linked = 'none';
 
   $('analyze').addEventListener('click', async () => {
     $('status').textContent = 'Analyzing…';
     try {
-      const r = await collect(tab.id);
+      const r = await ask(tab.id, { type: 'collect' });
       if (!r || !r.ok) throw new Error((r && r.error) || 'no reply');
-      show(r.report);
+      show(r.report, { changes: r.changes });
     } catch (e) {
       $('status').textContent = `Cannot analyze this page: ${e.message}`;
     }
