@@ -50,8 +50,15 @@ pub const RULE_FILES: &[(&str, &str)] = &[
         "global_privacy_control",
         include_str!("rules/global_privacy_control.rules"),
     ),
+    (
+        "international_transfers",
+        include_str!("rules/international_transfers.rules"),
+    ),
     ("is_policy", include_str!("rules/is_policy.rules")),
     ("minimum_age", include_str!("rules/minimum_age.rules")),
+    ("policy_changes", include_str!("rules/policy_changes.rules")),
+    ("retention", include_str!("rules/retention.rules")),
+    ("security", include_str!("rules/security.rules")),
     (
         "third_party_sharing",
         include_str!("rules/third_party_sharing.rules"),

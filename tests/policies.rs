@@ -32,6 +32,14 @@ const EXPECT: &[(&str, &str)] = &[
         "negations.md",
         "share:yes,p:serviceProviders,mkt:no,sell:no,dnt:notHonored,age:13,consent:yes,email:privacy@pebble.example,url:https://pebble.example/privacy-request",
     ),
+    (
+        "lantern-maps.md",
+        "policy:yes,ret:stated,period:as_long_as_your_account_is_active,days:90,days:365,sec:yes,measure:encryption,measure:accessControls,measure:monitoring,!measure:physical,breach:yes,xfer:no,safeguards:none,notice:email,notice:siteNotice,!notice:postedOnly,updated:2025-02-14,email:privacy@lantern-maps.example",
+    ),
+    (
+        "harbor-books.md",
+        "ret:stated,days:2555,!period:18_months,sec:no,measures:none,breach:no,xfer:yes,safeguard:standardContractualClauses,!safeguard:privacyShield,notice:postedOnly,!notice:email,updated:2023-09-01",
+    ),
 ];
 
 fn utf16_slice(text: &str, start: usize, end: usize) -> String {
