@@ -32,7 +32,9 @@
 //     → { ok, version }               the analyzer version
 //
 // Messages to content scripts (tabs.sendMessage, sent by the popup):
-//   { type: 'collect' }  → { ok, report, actionBadge }   analyze this page now, whatever it looks like
+//   { type: 'collect' }  → { ok, report, actionBadge }   analyze this page now, whatever it looks like (content.js)
+//   { type: 'findPolicy' }, { type: 'analyzeLinked', url }  the site's policy link (find-policy.js, which the
+//                        popup injects first with scripting.executeScript)
 //
 // Test support: globalThis.__policyLens = { ready, analyzeCount, last: { tabId, url, actionBadge, linked } }
 // is readable from the service worker (see tests/e2e/README.md).
@@ -194,7 +196,7 @@ async function forget() {
   return p;
 }
 
-function siteOf(host) { // as in content.js
+function siteOf(host) { // as in find-policy.js
   const h = String(host).toLowerCase().replace(/\.$/, '');
   if (/^[\d.]+$/.test(h) || h.includes(':')) return h;
   const p = h.split('.');

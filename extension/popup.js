@@ -1,5 +1,6 @@
 // Policy Lens popup: the summary of the current tab's last report, "Analyze this page", the site's
-// privacy policy when this page is not one ("Analyze this site's privacy policy"), and "Forget everything".
+// privacy policy when this page is not one ("Analyze this site's privacy policy": find-policy.js, injected
+// into the tab only then), and "Forget everything".
 // For tests, popup.html?tabId=N shows tab N instead of the active tab (see tests/e2e/README.md).
 const api = globalThis.browser ?? globalThis.chrome;
 const $ = (id) => document.getElementById(id);
@@ -62,19 +63,31 @@ function show(report, { note, policyUrl, changes } = {}) {
   document.body.dataset.source = policyUrl ? 'linked' : 'page';
 }
 
+const inject = (tabId, files) => api.scripting.executeScript({ target: { tabId }, files });
+
 async function ask(tabId, msg) {
   try {
     return await api.tabs.sendMessage(tabId, msg);
   } catch (_) {
     // No content script in the tab yet (opened before install): inject it (activeTab grants this).
-    await api.scripting.executeScript({ target: { tabId }, files: ['badge.js', 'content.js'] });
+    await inject(tabId, ['badge.js', 'content.js']);
     return api.tabs.sendMessage(tabId, msg);
   }
 }
 
+// The policy-link search is not a content script (content.js stays tiny on every page): inject
+// find-policy.js into the content scripts' world first. Injecting it again is a no-op; its result
+// is false when content.js is missing, and then the courier goes in first.
+async function askFinder(tabId, msg) {
+  let [frame] = await inject(tabId, ['find-policy.js']);
+  if (!frame || frame.result !== true) [frame] = await inject(tabId, ['badge.js', 'content.js', 'find-policy.js']);
+  if (!frame || frame.result !== true) throw new Error('cannot reach the page');
+  return api.tabs.sendMessage(tabId, msg);
+}
+
 async function offerLinked(tabId) {
   let r = null;
-  try { r = await ask(tabId, { type: 'findPolicy' }); } catch (_) { r = null; }
+  try { r = await askFinder(tabId, { type: 'findPolicy' }); } catch (_) { r = null; }
   const best = r && r.ok && Array.isArray(r.candidates) ? r.candidates[0] : null;
   document.body.dataset.linked = best ? 'found' : 'none';
   if (!best) return;
@@ -87,7 +100,7 @@ async function offerLinked(tabId) {
     $('status').textContent = 'Reading the privacy policy…';
     document.body.dataset.state = 'busy';
     try {
-      const res = await ask(tabId, { type: 'analyzeLinked', url: best.url });
+      const res = await askFinder(tabId, { type: 'analyzeLinked', url: best.url });
       if (!res || !res.ok) throw new Error((res && res.error) || 'no reply');
       show(res.report, { policyUrl: res.url, changes: res.changes });
       $('linked').hidden = true;

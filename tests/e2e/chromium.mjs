@@ -61,7 +61,8 @@ const context = await chromium.launchPersistentContext(userDataDir, {
   viewport: { width: 1100, height: 800 },
   args: [`--disable-extensions-except=${ext}`, `--load-extension=${ext}`,
     '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic'],
+    '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic',
+    '--enable-unsafe-extension-debugging'], // the CDP Extensions domain, for clickToolbarButton below
 });
 
 // Every request of the session, from pages, the service worker and the extension's pages: the
@@ -75,6 +76,16 @@ try {
   const extId = new URL(sw.url()).host;
   await sw.evaluate(() => chrome.storage.local.set({ testHooks: true, dismissed: {} }));
   const bg = () => sw.evaluate(() => ({ ...globalThis.__policyLens }));
+  // The person's click on the toolbar button, for tab page p: it grants activeTab for that tab, which
+  // is what lets the popup inject find-policy.js (scripting.executeScript; no host permissions). The
+  // popup it opens is not used: the checks open popup.html?tabId=N in a tab of their own.
+  const browserCdp = await context.browser().newBrowserCDPSession();
+  const clickToolbarButton = async (p) => {
+    const { targetInfos } = await browserCdp.send('Target.getTargets', { filter: [{ type: 'tab' }] });
+    const tabs = targetInfos.filter((t) => t.url === p.url());
+    if (tabs.length !== 1) throw new Error(`${tabs.length} tabs show ${p.url()}`);
+    await browserCdp.send('Extensions.triggerAction', { id: extId, targetId: tabs[0].targetId });
+  };
 
   // ---- policy page
   const page = await context.newPage();
@@ -310,6 +321,7 @@ try {
     await p.goto(`${base}/home.html`);
     await p.waitForTimeout(400);
     await p.bringToFront();
+    await clickToolbarButton(p);
     const tabId = await sw.evaluate(async () => (await chrome.tabs.query({ active: true, lastFocusedWindow: true }))[0]?.id);
     const popup = await context.newPage();
     state.homePopup = popup;
@@ -423,6 +435,34 @@ try {
       /March 1, 2026/.test(got.updated || '') && got.quotes >= 7;
     check('panel groups the new findings (needs the Rust findings)', ok, JSON.stringify(got).slice(0, 600));
     await p.close();
+  });
+
+  // find-policy.js is injected by the popup (scripting.executeScript), not declared: it must work
+  // on a page whose CSP allows only its own scripts too.
+  await attempt('strict CSP page: the popup injects the link search and analyzes the site\'s policy', async () => {
+    const p = await context.newPage();
+    await p.goto(`${base}/strict/home.html`);
+    await p.waitForTimeout(300);
+    await p.bringToFront();
+    await clickToolbarButton(p);
+    const tabId = await sw.evaluate(async () => (await chrome.tabs.query({ active: true, lastFocusedWindow: true }))[0]?.id);
+    const popup = await context.newPage();
+    await popup.goto(`chrome-extension://${extId}/popup.html?tabId=${tabId}`);
+    await popup.waitForSelector('body[data-linked]', { timeout: 5000 });
+    const linked = await popup.evaluate(() => document.body.dataset.linked);
+    const href = linked === 'found' ? await popup.locator('[data-pl="linked-url"]').getAttribute('href') : null;
+    let d = {};
+    if (linked === 'found') {
+      await popup.locator('[data-pl="analyze-linked"]').click();
+      await popup.waitForFunction(() => ['shown', 'error'].includes(document.body.dataset.state), null, { timeout: 15000 });
+      d = await popup.evaluate(() => ({ ...document.body.dataset }));
+    }
+    const h = await p.locator('#policy-lens-badge').evaluate((e) => ({ ...e.dataset })).catch(() => ({}));
+    await popup.close();
+    await p.close();
+    check('strict CSP page: the popup injects the link search and analyzes the site\'s policy',
+      href === state.policyUrl && d.state === 'shown' && d.source === 'linked' && d.sharing === 'yes' && h.source === 'linked' && h.age === '13',
+      `linked=${linked} href=${href} popup.state=${d.state} popup.sharing=${d.sharing} host=${JSON.stringify({ source: h.source, age: h.age })}`);
   });
 
   // ---- changes since the last visit, and "Forget everything"

@@ -721,6 +721,38 @@ def run_checks(driver, base):
         check("panel groups the new findings (needs the Rust findings)", ok, json.dumps(got)[:600])
     attempt("panel groups the new findings (needs the Rust findings)", new_findings)
 
+    # find-policy.js is injected by the popup (scripting.executeScript), not declared: it must work
+    # on a page whose CSP allows only its own scripts too.
+    def strict_linked():
+        name = "strict CSP page: the popup injects the link search and analyzes the site's policy"
+        driver.switch_to.new_window("tab")
+        page = driver.current_window_handle
+        try:
+            driver.get(f"{base}/strict/home.html")
+            time.sleep(0.4)
+            popup_for(f"{base}/strict/home.html")
+            try:
+                WebDriverWait(driver, 5).until(lambda d: d.execute_script("return document.body.dataset.linked"))
+                found = driver.execute_script("return document.body.dataset.linked")
+                href = driver.find_element(By.CSS_SELECTOR, '[data-pl="linked-url"]').get_attribute("href") if found == "found" else None
+                d = {}
+                if found == "found":
+                    driver.find_element(By.CSS_SELECTOR, '[data-pl="analyze-linked"]').click()
+                    WebDriverWait(driver, WAIT).until(lambda d: d.execute_script("return document.body.dataset.state") in ("shown", "error"))
+                    d = driver.execute_script("return Object.assign({}, document.body.dataset)")
+            finally:
+                driver.close()
+            driver.switch_to.window(page)
+            h = wait_host() if found == "found" else {}
+            driver.close()
+        finally:
+            driver.switch_to.window(main_handle)
+        check(name, href == linked["policy"] and d.get("state") == "shown" and d.get("source") == "linked"
+              and d.get("sharing") == "yes" and h.get("source") == "linked" and h.get("age") == "13",
+              f"linked={found} href={href} popup.state={d.get('state')} popup.sharing={d.get('sharing')} "
+              f"host={json.dumps({'source': h.get('source'), 'age': h.get('age')})}")
+    attempt("strict CSP page: the popup injects the link search and analyzes the site's policy", strict_linked)
+
     # ---- changes since the last visit, and "Forget everything"
     changing = {"url": f"{base}/changing/privacy.html"}
 
