@@ -32,6 +32,10 @@ const EXPECT: &[(&str, &str)] = &[
         "negations.md",
         "share:yes,p:serviceProviders,mkt:no,sell:no,dnt:notHonored,age:13,consent:yes,email:privacy@pebble.example,url:https://pebble.example/privacy-request",
     ),
+    (
+        "lumen-reader.md",
+        "policy:yes,right:access,right:correction,right:portability,right:deletion,right:objection,right:withdrawConsent,right:nonDiscrimination,right:complaint,!right:optOutOfSale,exercise.email:rights@lumen.example,exercise.url:https://lumen.example/privacy-request,exercise.other:account_settings,optout:marketingEmails,!optout:saleOrSharing,!optout:targetedAds,optoutlink:https://lumen.example/account/email-preferences,track:yes,tech:cookies,tech:localStorage,tech:webBeacons,!tech:fingerprinting,3p:no,service:Matomo",
+    ),
 ];
 
 fn utf16_slice(text: &str, start: usize, end: usize) -> String {
