@@ -56,13 +56,16 @@ pub const RULE_FILES: &[(&str, &str)] = &[
     ),
     ("is_policy", include_str!("rules/is_policy.rules")),
     ("minimum_age", include_str!("rules/minimum_age.rules")),
+    ("opt_outs", include_str!("rules/opt_outs.rules")),
     ("policy_changes", include_str!("rules/policy_changes.rules")),
     ("retention", include_str!("rules/retention.rules")),
+    ("rights", include_str!("rules/rights.rules")),
     ("security", include_str!("rules/security.rules")),
     (
         "third_party_sharing",
         include_str!("rules/third_party_sharing.rules"),
     ),
+    ("tracking", include_str!("rules/tracking.rules")),
 ];
 
 /// The compiled cues of one rule file.

@@ -40,6 +40,10 @@ const EXPECT: &[(&str, &str)] = &[
         "harbor-books.md",
         "ret:stated,days:2555,!period:18_months,sec:no,measures:none,breach:no,xfer:yes,safeguard:standardContractualClauses,!safeguard:privacyShield,notice:postedOnly,!notice:email,updated:2023-09-01",
     ),
+    (
+        "lumen-reader.md",
+        "policy:yes,right:access,right:correction,right:portability,right:deletion,right:objection,right:withdrawConsent,right:nonDiscrimination,right:complaint,!right:optOutOfSale,exercise.email:rights@lumen.example,exercise.url:https://lumen.example/privacy-request,exercise.other:account_settings,optout:marketingEmails,!optout:saleOrSharing,!optout:targetedAds,optoutlink:https://lumen.example/account/email-preferences,track:yes,tech:cookies,tech:localStorage,tech:webBeacons,!tech:fingerprinting,3p:no,service:Matomo",
+    ),
 ];
 
 fn utf16_slice(text: &str, start: usize, end: usize) -> String {

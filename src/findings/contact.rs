@@ -336,7 +336,7 @@ fn previous_is_foreign(doc: &Doc, at: usize, r: &RuleSet) -> bool {
 }
 
 /// Written-out addresses of a normalised sentence.
-fn written_emails(r: &RuleSet, n: &str, foreign: bool, out: &mut Vec<String>) -> bool {
+pub(crate) fn written_emails(r: &RuleSet, n: &str, foreign: bool, out: &mut Vec<String>) -> bool {
     let mut used = false;
     for (a, b) in r.find_all("email", n) {
         // "@name@instance.example" is a social-network handle, not a mailbox.
@@ -365,7 +365,7 @@ fn floor_boundary(s: &str, mut i: usize) -> usize {
 }
 
 /// Lower case, without link debris ("%20", "//") or a sentence glued to the end.
-fn clean_email(raw: &str) -> String {
+pub(crate) fn clean_email(raw: &str) -> String {
     let a = raw.trim().to_lowercase().replace("%20", "");
     let a = a.trim_start_matches(|c: char| !c.is_ascii_alphanumeric());
     let a = a.trim_end_matches(|c: char| !c.is_ascii_alphanumeric());
@@ -399,7 +399,7 @@ fn foreign_url(r: &RuleSet, url: &str) -> bool {
 }
 
 /// A web address with a path: a home page alone is not a contact channel.
-fn is_web(l: &str) -> bool {
+pub(crate) fn is_web(l: &str) -> bool {
     let rest = l
         .strip_prefix("http://")
         .or_else(|| l.strip_prefix("https://"));
@@ -407,7 +407,7 @@ fn is_web(l: &str) -> bool {
 }
 
 /// Placeholder addresses in examples.
-fn example_address(a: &str) -> bool {
+pub(crate) fn example_address(a: &str) -> bool {
     let (user, domain) = a.split_once('@').unwrap_or((a, ""));
     matches!(
         domain,
@@ -436,7 +436,7 @@ fn add(list: &mut Vec<String>, v: String) -> bool {
 }
 
 /// Voice numbers in a sentence that speaks of calling (not fax).
-fn phones(r: &RuleSet, s: &Sentence, out: &mut Vec<String>) -> bool {
+pub(crate) fn phones(r: &RuleSet, s: &Sentence, out: &mut Vec<String>) -> bool {
     let n = s.norm.as_str();
     if !r.is("phone_context", n) {
         return false;
@@ -459,7 +459,7 @@ fn phones(r: &RuleSet, s: &Sentence, out: &mut Vec<String>) -> bool {
 
 /// The written form of `s.norm[a..b]` (the two differ in length where quotes or dashes were
 /// straightened).
-fn as_written(s: &Sentence, a: usize, b: usize) -> &str {
+pub(crate) fn as_written(s: &Sentence, a: usize, b: usize) -> &str {
     let n = &s.norm[a..b];
     if s.text.len() == s.norm.len() {
         return s.text.get(a..b).unwrap_or(n);
