@@ -128,6 +128,84 @@ fn snapshot(text: &str, r: &Report) -> String {
         }
     }
     q(&mut o, &c.evidence, "  ");
+
+    let ret = &r.retention;
+    writeln!(
+        o,
+        "retention: stated {} mentioned {}",
+        ret.stated, ret.mentioned
+    )
+    .unwrap();
+    q(&mut o, &ret.evidence, "  ");
+    for p in &ret.periods {
+        writeln!(o, "  period {:?} days {:?}", p.period, p.days).unwrap();
+        q(&mut o, &p.evidence, "    ");
+    }
+    writeln!(o, "rights:").unwrap();
+    for x in &r.rights.rights {
+        writeln!(o, "  {} {:?}", x.right.name(), x.verdict).unwrap();
+        q(&mut o, &x.evidence, "    ");
+    }
+    let e = &r.rights.exercise;
+    for (k, v) in [
+        ("emails", &e.emails),
+        ("urls", &e.urls),
+        ("phones", &e.phones),
+        ("other", &e.other),
+    ] {
+        if !v.is_empty() {
+            writeln!(o, "  exercise {k}: {}", v.join(" | ")).unwrap();
+        }
+    }
+    q(&mut o, &e.evidence, "    ");
+    writeln!(o, "optOuts:").unwrap();
+    for x in &r.opt_outs {
+        writeln!(o, "  {} links {:?}", x.kind.name(), x.links).unwrap();
+        q(&mut o, &x.evidence, "    ");
+    }
+    let t = &r.tracking;
+    let tech: Vec<&str> = t.technologies.iter().map(|x| x.name()).collect();
+    writeln!(
+        o,
+        "tracking: {:?} technologies {tech:?} thirdParty {:?}",
+        t.verdict, t.third_party
+    )
+    .unwrap();
+    q(&mut o, &t.evidence, "  ");
+    for x in &t.services {
+        writeln!(o, "  service {}", x.name).unwrap();
+    }
+    let s = &r.security;
+    writeln!(
+        o,
+        "security: stated {} breachNotification {:?}",
+        s.stated, s.breach_notification.verdict
+    )
+    .unwrap();
+    q(&mut o, &s.evidence, "  ");
+    for x in &s.measures {
+        writeln!(o, "  measure {}", x.measure.name()).unwrap();
+        q(&mut o, &x.evidence, "    ");
+    }
+    q(&mut o, &s.breach_notification.evidence, "  ");
+    let pc = &r.policy_changes;
+    writeln!(o, "policyChanges:").unwrap();
+    for x in &pc.notices {
+        writeln!(o, "  notice {}", x.notice.name()).unwrap();
+        q(&mut o, &x.evidence, "    ");
+    }
+    if let Some(d) = &pc.updated {
+        writeln!(o, "  updated {:?} iso {:?}", d.date, d.iso).unwrap();
+        q(&mut o, &d.evidence, "    ");
+    }
+    q(&mut o, &pc.evidence, "  ");
+    let x = &r.international_transfers;
+    writeln!(o, "internationalTransfers: {:?}", x.verdict).unwrap();
+    q(&mut o, &x.evidence, "  ");
+    for g in &x.safeguards {
+        writeln!(o, "  safeguard {}", g.safeguard.name()).unwrap();
+        q(&mut o, &g.evidence, "    ");
+    }
     o
 }
 
