@@ -21,6 +21,8 @@
 //! assert_eq!(doc.blocks[1].links, ["mailto:privacy@example.com"]);
 //! ```
 
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -302,8 +304,12 @@ const BANNER_MARKS: &[&str] = &[
 /// `display:none`/`visibility:hidden` inline styles) and cookie banners. When the page has a
 /// `<main>` (or else an `<article>`) holding at least 30% of the text, only that is kept.
 /// `<br>` breaks a line inside a block.
+///
+/// Hostile markup is tamed before parsing (see [`MAX_OPEN_ELEMENTS`] and [`MAX_ATTRIBUTES`]), so
+/// the time is linear in the page's length.
 pub fn parse_html(html: &str) -> Document {
-    let page = Html::parse_document(html);
+    let html = cap_nesting(html);
+    let page = Html::parse_document(&html);
     let root = page.root_element();
     let title = root
         .descendent_elements()
@@ -353,6 +359,318 @@ pub fn parse_html(html: &str) -> Document {
     }
 }
 
+/// Most elements [`parse_html`] lets be open at once. html5ever checks the stack of open
+/// elements for almost every start tag (is a `<p>` open to close?), so a page nesting 100,000
+/// `<div>`s costs time quadratic in the depth (about 1.5 s at 10,000, 24 s at 40,000).
+/// Before parsing, a linear pre-scan follows the open elements (end tags close them, a block
+/// closes an open `<p>`, a `<li>` an open `<li>`, a `<td>` an open `<td>` and so on; void and
+/// raw-text elements are not counted) and drops every start tag that would open one more element beyond this
+/// depth, leaving a space. Their text is kept (the walk takes text whole below 256 levels
+/// anyway), and real pages stay far below either.
+pub const MAX_OPEN_ELEMENTS: usize = 256;
+
+/// Most attributes [`parse_html`] keeps on one tag; the rest are dropped before parsing
+/// (html5ever looks for a duplicate among the earlier ones for every attribute: 100,000
+/// attributes on one tag cost 20 s).
+pub const MAX_ATTRIBUTES: usize = 64;
+
+/// Elements without content (never on the stack of open elements).
+const VOID: &[&str] = &[
+    "area", "base", "basefont", "bgsound", "br", "col", "embed", "frame", "hr", "img", "input",
+    "keygen", "link", "meta", "param", "source", "track", "wbr", "image",
+];
+
+/// Elements whose content is text up to their end tag, not markup.
+const RAW_TEXT: &[&str] = &[
+    "script", "style", "xmp", "iframe", "noembed", "noframes", "noscript", "textarea", "title",
+];
+
+/// Elements that are never closed by the page but always there: not counted.
+const NOT_COUNTED: &[&str] = &["html", "head", "body"];
+
+/// Elements whose end tag is optional, with the start tags that close an open one (when no
+/// element of the last list is open above it): the parser closes them itself, and so does the
+/// pre-scan, or sloppy ordinary pages would look deep.
+const IMPLIED_END: &[(&[&str], &[&str], &[&str])] = &[
+    (&["li"], &["li"], &["ul", "ol", "menu"]),
+    (&["dt", "dd"], &["dt", "dd"], &["dl"]),
+    (
+        &["td", "th", "tr", "tbody", "thead", "tfoot"],
+        &["td", "th"],
+        &["table"],
+    ),
+    (&["tr", "tbody", "thead", "tfoot"], &["tr"], &["table"]),
+    (
+        &["tbody", "thead", "tfoot"],
+        &["tbody", "thead", "tfoot"],
+        &["table"],
+    ),
+    (
+        &["caption", "colgroup"],
+        &["caption", "colgroup"],
+        &["table"],
+    ),
+    (
+        &["option", "optgroup"],
+        &["option"],
+        &["select", "datalist"],
+    ),
+    (&["optgroup"], &["optgroup"], &["select", "datalist"]),
+    (&["rb", "rt", "rtc", "rp"], &["rb", "rt", "rp"], &["ruby"]),
+];
+
+/// How far down the stack an implied end looks for the element to close.
+const IMPLIED_END_REACH: usize = 32;
+
+/// Start tags that close an open `<p>`.
+const CLOSES_P: &[&str] = &[
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "center",
+    "details",
+    "dialog",
+    "dir",
+    "div",
+    "dl",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "footer",
+    "form",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "hgroup",
+    "hr",
+    "main",
+    "menu",
+    "nav",
+    "ol",
+    "p",
+    "pre",
+    "section",
+    "summary",
+    "table",
+    "ul",
+    "li",
+    "dd",
+    "dt",
+    "listing",
+    "xmp",
+    "plaintext",
+    "search",
+];
+
+/// The page with start tags beyond [`MAX_OPEN_ELEMENTS`] open elements, and attributes beyond
+/// [`MAX_ATTRIBUTES`] on a tag, removed; borrowed when nothing had to go. One pass, linear in the
+/// page's length: the stack it keeps is never deeper than the cap, and an end tag searches it
+/// only when an element of its name is open.
+fn cap_nesting(html: &str) -> Cow<'_, str> {
+    let b = html.as_bytes();
+    let mut out: Option<String> = None;
+    // Bytes of `html` before this are in `out` (when it exists).
+    let mut copied = 0usize;
+    let mut stack: Vec<String> = Vec::new();
+    let mut open: HashMap<String, usize> = HashMap::new();
+    let mut i = 0usize;
+    let find = |from: usize, pat: &[u8]| -> Option<usize> {
+        b.get(from..)?
+            .windows(pat.len())
+            .position(|w| w.eq_ignore_ascii_case(pat))
+            .map(|p| from + p)
+    };
+    let pop_to = |name: &str, stack: &mut Vec<String>, open: &mut HashMap<String, usize>| {
+        if open.get(name).is_some_and(|&n| n > 0) {
+            while let Some(top) = stack.pop() {
+                if let Some(n) = open.get_mut(&top) {
+                    *n -= 1;
+                }
+                if top == name {
+                    break;
+                }
+            }
+        }
+    };
+    while let Some(off) = b[i..].iter().position(|&c| c == b'<') {
+        let lt = i + off;
+        let next = b.get(lt + 1).copied().unwrap_or(0);
+        let end_tag = next == b'/' && b.get(lt + 2).is_some_and(u8::is_ascii_alphabetic);
+        if next.is_ascii_alphabetic() || end_tag {
+            let name_at = if end_tag { lt + 2 } else { lt + 1 };
+            let mut j = name_at;
+            while j < b.len() && !matches!(b[j], b' ' | b'\t' | b'\n' | b'\r' | 0x0c | b'/' | b'>')
+            {
+                j += 1;
+            }
+            let name = html[name_at..j].to_ascii_lowercase();
+            // Attributes, up to the tag's `>`.
+            let mut attrs = 0usize;
+            let mut cut_at: Option<usize> = None;
+            let gt = loop {
+                while j < b.len() && matches!(b[j], b' ' | b'\t' | b'\n' | b'\r' | 0x0c | b'/') {
+                    j += 1;
+                }
+                match b.get(j) {
+                    None => break None,
+                    Some(b'>') => break Some(j),
+                    _ => {}
+                }
+                attrs += 1;
+                if attrs > MAX_ATTRIBUTES && cut_at.is_none() {
+                    cut_at = Some(j);
+                }
+                // The name (its first character may be `=`), then an optional value.
+                j += 1;
+                while j < b.len()
+                    && !matches!(
+                        b[j],
+                        b' ' | b'\t' | b'\n' | b'\r' | 0x0c | b'/' | b'>' | b'='
+                    )
+                {
+                    j += 1;
+                }
+                let mut k = j;
+                while k < b.len() && matches!(b[k], b' ' | b'\t' | b'\n' | b'\r' | 0x0c) {
+                    k += 1;
+                }
+                if b.get(k) != Some(&b'=') {
+                    continue;
+                }
+                k += 1;
+                while k < b.len() && matches!(b[k], b' ' | b'\t' | b'\n' | b'\r' | 0x0c) {
+                    k += 1;
+                }
+                match b.get(k) {
+                    Some(&q @ (b'"' | b'\'')) => match b[k + 1..].iter().position(|&c| c == q) {
+                        Some(p) => j = k + 1 + p + 1,
+                        None => break None,
+                    },
+                    _ => {
+                        while k < b.len()
+                            && !matches!(b[k], b' ' | b'\t' | b'\n' | b'\r' | 0x0c | b'>')
+                        {
+                            k += 1;
+                        }
+                        j = k;
+                    }
+                }
+            };
+            // A tag cut off by the end of the page: the rest is left as it is.
+            let Some(gt) = gt else { break };
+            let self_closing = b[gt - 1] == b'/';
+            let foreign =
+                open.get("svg").is_some_and(|&n| n > 0) || open.get("math").is_some_and(|&n| n > 0);
+            let mut keep = true;
+            if end_tag {
+                pop_to(&name, &mut stack, &mut open);
+            } else if RAW_TEXT.contains(&name.as_str()) && !foreign {
+                // Skip to its end tag, which closes nothing the pre-scan counts.
+                let close = format!("</{name}");
+                match find(gt + 1, close.as_bytes()) {
+                    Some(p) => {
+                        if let Some(cut) = cut_at {
+                            let o = out.get_or_insert_with(String::new);
+                            o.push_str(&html[copied..cut]);
+                            o.push('>');
+                            o.push_str(&html[gt + 1..p]);
+                            copied = p;
+                        }
+                        i = p;
+                        continue;
+                    }
+                    None => {
+                        cut_at = None;
+                        i = b.len();
+                    }
+                }
+            } else if name == "plaintext" {
+                // Everything after is text.
+                i = b.len();
+            } else if !(VOID.contains(&name.as_str()) || (self_closing && foreign)) {
+                if CLOSES_P.contains(&name.as_str()) {
+                    pop_to("p", &mut stack, &mut open);
+                }
+                for (starts, closes, bounds) in IMPLIED_END {
+                    if !starts.contains(&name.as_str()) {
+                        continue;
+                    }
+                    let near = stack.iter().rev().take(IMPLIED_END_REACH);
+                    let hit = near
+                        .map(String::as_str)
+                        .find(|t| closes.contains(t) || bounds.contains(t))
+                        .filter(|t| closes.contains(t))
+                        .map(str::to_string);
+                    if let Some(t) = hit {
+                        pop_to(&t, &mut stack, &mut open);
+                    }
+                }
+                if stack.len() >= MAX_OPEN_ELEMENTS {
+                    keep = false;
+                } else if !NOT_COUNTED.contains(&name.as_str()) {
+                    *open.entry(name.clone()).or_insert(0) += 1;
+                    stack.push(name);
+                }
+            }
+            if !keep || cut_at.is_some() {
+                let o = out.get_or_insert_with(|| String::with_capacity(html.len()));
+                o.push_str(&html[copied..lt]);
+                if keep {
+                    o.push_str(&html[lt..cut_at.unwrap_or(gt)]);
+                    o.push_str(if self_closing { "/>" } else { ">" });
+                } else {
+                    o.push(' ');
+                }
+                copied = gt + 1;
+            }
+            i = i.max(gt + 1);
+        } else if b[lt + 1..].starts_with(b"!--") {
+            // A comment: `<!-->` and `<!--->` are closed ones.
+            let body = lt + 4;
+            let end = if b[body..].starts_with(b">") {
+                Some(body)
+            } else if b[body..].starts_with(b"->") {
+                Some(body + 1)
+            } else {
+                find(body, b"-->").map(|p| p + 2)
+            };
+            match end {
+                Some(e) => i = e + 1,
+                None => break,
+            }
+        } else if matches!(next, b'!' | b'?' | b'/') {
+            // A doctype, CDATA section or bogus comment, up to the next `>`.
+            let cdata = b[lt + 1..].starts_with(b"![CDATA[");
+            let end = if cdata {
+                find(lt, b"]]>").map(|p| p + 2)
+            } else {
+                b[lt..].iter().position(|&c| c == b'>').map(|p| lt + p)
+            };
+            match end {
+                Some(e) => i = e + 1,
+                None => break,
+            }
+        } else {
+            i = lt + 1;
+        }
+        if i >= b.len() {
+            break;
+        }
+    }
+    match out {
+        None => Cow::Borrowed(html),
+        Some(mut o) => {
+            o.push_str(&html[copied..]);
+            Cow::Owned(o)
+        }
+    }
+}
+
 /// The page's own address, from `<link rel=canonical>`, `og:url` or `<base href>`, when absolute.
 fn base_url(root: ElementRef<'_>) -> Option<String> {
     let mut found = None;
@@ -383,19 +701,29 @@ fn base_url(root: ElementRef<'_>) -> Option<String> {
 }
 
 /// The `<main>` (or `role=main`) element, else the `<article>` with the most text.
+///
+/// An article inside another never has more text than the outer one, which comes first, so
+/// only outermost articles are measured: each text node is counted once (nested articles
+/// would otherwise cost time quadratic in their depth).
 fn main_candidate(root: ElementRef<'_>) -> Option<ElementRef<'_>> {
     let mut best: Option<(usize, ElementRef<'_>)> = None;
-    for e in root.descendent_elements() {
+    // Depth-first in document order; the flag says "inside an article".
+    let mut stack = vec![(root, false)];
+    while let Some((e, in_article)) = stack.pop() {
         let v = e.value();
         if v.name() == "main" || v.attr("role") == Some("main") {
             return Some(e);
         }
-        if v.name() == "article" {
+        let article = v.name() == "article";
+        if article && !in_article {
             let len: usize = e.text().map(str::len).sum();
             if best.is_none_or(|(l, _)| len > l) {
                 best = Some((len, e));
             }
         }
+        let at = stack.len();
+        stack.extend(e.child_elements().map(|c| (c, in_article || article)));
+        stack[at..].reverse();
     }
     best.map(|(_, e)| e)
 }
@@ -429,6 +757,8 @@ struct Pending {
     level: u8,
     text: String,
     links: Vec<String>,
+    /// The links already in `links` (a page may put thousands in one block).
+    seen: HashSet<String>,
     in_main: bool,
 }
 
@@ -519,7 +849,7 @@ impl<'a> Walker<'a> {
                 .attr("href")
                 .and_then(|h| link_target(h, self.base.as_deref()))
             {
-                if !self.cur.links.contains(&href) {
+                if self.cur.seen.insert(href.clone()) {
                     self.cur.links.push(href);
                 }
             }

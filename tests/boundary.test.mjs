@@ -17,6 +17,13 @@ const SHAPE = {
   globalPrivacyControl: ['evidence', 'verdict'],
   minimumAge: ['age', 'allAges', 'childrenMentioned', 'evidence', 'parentalConsent'],
   contact: ['emails', 'evidence', 'otherChannels', 'phones', 'postalAddresses', 'urls'],
+  retention: ['evidence', 'mentioned', 'periods', 'stated'],
+  rights: ['exercise', 'rights'],
+  optOuts: [], // an array
+  tracking: ['evidence', 'services', 'technologies', 'thirdParty', 'verdict'],
+  security: ['breachNotification', 'evidence', 'measures', 'stated'],
+  policyChanges: ['evidence', 'notices', 'updated'],
+  internationalTransfers: ['evidence', 'safeguards', 'verdict'],
   meta: ['analyzedLength', 'sentences', 'truncated', 'version'],
 };
 const YES_NO = ['yes', 'no', 'notMentioned'];
@@ -39,17 +46,29 @@ const POLICY = [
 const keys = (o) => Object.keys(o).sort();
 const plain = (o) => o !== null && typeof o === 'object' && Object.getPrototypeOf(o) === Object.prototype;
 
+// Every evidence anywhere in the report: the items of each array under an `evidence` key.
 function everyEvidence(r) {
-  const t = r.thirdPartySharing;
-  return [t.evidence, ...t.purposes.map((p) => p.evidence), t.marketing.evidence, t.sells.evidence,
-    ...t.namedThirdParties.map((p) => p.evidence), r.doNotTrack.evidence, r.globalPrivacyControl.evidence,
-    r.minimumAge.evidence, r.contact.evidence].flat();
+  const out = [];
+  const visit = (v) => {
+    if (Array.isArray(v)) v.forEach(visit);
+    else if (v !== null && typeof v === 'object') {
+      for (const [k, x] of Object.entries(v)) {
+        if (k === 'evidence' && Array.isArray(x)) out.push(...x);
+        else visit(x);
+      }
+    }
+  };
+  visit(r);
+  return out;
 }
 
 function assertShape(r) {
   assert.ok(plain(r), 'report is a plain object (json_compatible, no Map)');
   assert.deepEqual(keys(r), Object.keys(SHAPE).sort());
-  for (const [k, want] of Object.entries(SHAPE)) assert.deepEqual(keys(r[k]), want, `keys of ${k}`);
+  for (const [k, want] of Object.entries(SHAPE)) {
+    if (Array.isArray(r[k])) assert.deepEqual(want, [], `${k} is an array`);
+    else assert.deepEqual(keys(r[k]), want, `keys of ${k}`);
+  }
   assert.deepEqual(keys(r.thirdPartySharing.marketing), ['evidence', 'verdict']);
   assert.deepEqual(keys(r.thirdPartySharing.sells), ['evidence', 'verdict']);
   assert.ok(YES_NO.includes(r.thirdPartySharing.verdict));
@@ -172,4 +191,85 @@ test('hostile input does not crash', () => {
   assert.equal(analyze(big).doNotTrack.verdict, 'notHonored');
   assertShape(analyze('\u0000\uFFFD\uD83D'.repeat(1000)));
   assertShape(analyze('😀'.repeat(5000)));
+});
+
+// Lone surrogates: a JS string may hold one, Rust's &str cannot. wasm-bindgen encodes strings
+// with TextEncoder, which turns each lone surrogate into U+FFFD: also one UTF-16 unit, so every
+// offset still indexes the caller's string. Evidence text carries U+FFFD where the input had
+// the lone surrogate.
+const wellFormed = (s) => s.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+
+function assertAligned(input, r) {
+  assert.equal(r.meta.analyzedLength, input.length, 'analyzedLength counts a lone surrogate as one unit');
+  for (const e of everyEvidence(r)) {
+    assert.ok(e.end <= input.length);
+    // The caller's own string, sliced at the offsets, is the passage (lone surrogates read as U+FFFD).
+    assert.equal(wellFormed(input.slice(e.start, e.end)), e.text, JSON.stringify(e));
+  }
+}
+
+test('lone surrogates before evidence, inside words, at the end: offsets index the JS string', () => {
+  const dnt = 'We do not respond to Do Not Track signals.';
+  const cases = [
+    '\uD800' + dnt,                                   // lone high surrogate first
+    '\uDC00\uDC00 ' + dnt,                            // lone low surrogates first
+    'Intro \uD83D text. ' + dnt + ' Email privacy@example.org.', // half an emoji before
+    'We do not res\uD800pond to Do Not Track signals. ' + dnt,   // inside a word
+    dnt + ' Under 13\uDBFF.',                         // after evidence
+    dnt + '\n\n\uD800',                              // at the very end (high)
+    dnt + ' Under 13.\n\nEnd \uDFFF',                // at the very end (low)
+    '😀\uD800😀\uDC00😀 ' + dnt + ' You must be at least 16 years old.', // mixed with real pairs
+    '\uDC00\uD800 ' + dnt,                            // low then high: two lone ones, not a pair
+  ];
+  for (const input of cases) {
+    const r = analyze(input);
+    assertShape(r);
+    assertAligned(input, r);
+    assert.equal(r.doNotTrack.verdict, 'notHonored', JSON.stringify(input));
+    // The deciding sentence, at its offsets in the caller's string (a lone surrogate glued to
+    // its first word reads as U+FFFD there).
+    const e = r.doNotTrack.evidence.find((x) => x.text.endsWith(dnt));
+    assert.ok(e, JSON.stringify(input));
+    assert.ok(input.slice(e.start, e.end).endsWith(dnt));
+    assert.equal(input.slice(e.end - dnt.length, e.end), dnt);
+  }
+  // Glued right after the full stop, the replacement character joins the sentence (whose
+  // verdict the rules then may not give): only the offsets are pinned here.
+  for (const input of [dnt + '\uD800', dnt + '\uDFFF', 'x\uD800. ' + dnt + '\uDC00']) {
+    const r = analyze(input);
+    assertShape(r);
+    assertAligned(input, r);
+  }
+});
+
+test('lone surrogates in Document blocks: offsets index the joined blocks', () => {
+  const blocks = [
+    { kind: 'heading', level: 1, text: 'Privacy \uD800 Policy' },
+    { kind: 'paragraph', text: '\uDC00 Broken \uD83D half emoji.' },
+    { kind: 'heading', level: 2, text: 'Do Not Track\uDBFF' },
+    { kind: 'paragraph', text: 'We do not respond to Do Not Track signals.\n\uD800' },
+    { kind: 'listItem', text: '\uDFFFYou must be at least 16 years old to use the service.' },
+    { kind: 'tableCell', text: 'Contact\uD800 our privacy team.', links: ['mailto:privacy@example.org\uDC00'] },
+  ];
+  const r = analyzeDocument({ title: 'Privacy\uD800', blocks });
+  assertShape(r);
+  const joined = blocks.map((b) => b.text).join('\n\n');
+  assertAligned(joined, r);
+  assert.equal(r.doNotTrack.verdict, 'notHonored');
+  const e = r.doNotTrack.evidence[0];
+  assert.equal(e.block, 3);
+  assert.equal(joined.slice(e.start, e.end), 'We do not respond to Do Not Track signals.');
+  assert.equal(e.section, 'Do Not Track\uFFFD');
+  assert.equal(r.minimumAge.age, 16);
+  for (const ev of everyEvidence(r)) assert.ok(wellFormed(blocks[ev.block].text).includes(ev.text));
+});
+
+test('strings of nothing but lone surrogates', () => {
+  for (const input of ['\uD800', '\uDC00', '\uD800'.repeat(10000), '\uDC00\uD800'.repeat(5000)]) {
+    const r = analyze(input);
+    assertShape(r);
+    assert.equal(r.meta.analyzedLength, input.length);
+    const d = analyzeDocument({ blocks: [{ kind: 'paragraph', text: input }] });
+    assert.equal(d.meta.analyzedLength, input.length);
+  }
 });

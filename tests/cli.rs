@@ -308,6 +308,148 @@ fn an_unreadable_file_is_reported() {
     );
 }
 
+#[cfg(unix)]
+#[test]
+fn a_directory_without_permission_is_reported() {
+    use std::os::unix::fs::PermissionsExt;
+    let d = TempDir::new("dirperm");
+    d.write("ok/a.txt", POLICY);
+    d.write("locked/b.txt", POLICY);
+    let locked = d.0.join("locked");
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
+    let readable = std::fs::read_dir(&locked).is_ok();
+    if running_as_root() || readable {
+        std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).unwrap();
+        eprintln!("skipping: running as root, where permission checks do not apply");
+        return;
+    }
+    let o = run(&[&"analyze", &"--json", &d.0]);
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        stderr(&o).trim_end(),
+        format!(
+            "policy-lens: {}: cannot read directory: permission denied",
+            locked.display()
+        )
+    );
+    let lines = json_lines(&o);
+    assert_eq!(lines.len(), 1, "the readable part still runs");
+}
+
+/// A file whose metadata says "regular file" but whose read fails, even for root:
+/// `/proc/self/mem` of the policy-lens process (reading at offset 0 gives EIO).
+#[cfg(target_os = "linux")]
+#[test]
+fn a_file_that_fails_to_read_is_reported_even_as_root() {
+    let mem = Path::new("/proc/self/mem");
+    if !mem.is_file() {
+        eprintln!("skipping: no /proc/self/mem");
+        return;
+    }
+    let d = TempDir::new("eio");
+    let good = d.write("good.txt", POLICY);
+    let o = run(&[&"analyze", &"--json", &mem, &good]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.starts_with("policy-lens: /proc/self/mem: cannot read: "),
+        "{err}"
+    );
+    assert_eq!(json_lines(&o).len(), 1);
+}
+
+/// A FIFO is refused before it is opened (opening it would block until a writer comes).
+#[cfg(unix)]
+#[test]
+fn a_fifo_is_refused_without_hanging() {
+    let d = TempDir::new("fifo");
+    let fifo = d.0.join("pipe.txt");
+    let made = Command::new("mkfifo").arg(&fifo).status();
+    if !made.is_ok_and(|s| s.success()) {
+        eprintln!("skipping: mkfifo not available");
+        return;
+    }
+    let good = d.write("good.txt", POLICY);
+    let o = run(&[&"analyze", &"--json", &fifo, &good]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        stderr(&o).trim_end(),
+        format!("policy-lens: {}: not a regular file", fifo.display())
+    );
+    assert_eq!(json_lines(&o).len(), 1);
+    // In a directory walk, a FIFO is not a policy file: skipped, the run succeeds.
+    let o = run(&[&"analyze", &"--json", &d.0]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(json_lines(&o).len(), 1);
+}
+
+/// A dangling symbolic link: listed, but there is nothing to read. On the command line it is
+/// reported; in a directory walk it is not a policy file and is skipped.
+#[cfg(unix)]
+#[test]
+fn a_dangling_symlink_is_reported_or_skipped() {
+    let d = TempDir::new("dangling");
+    let good = d.write("good.txt", POLICY);
+    let link = d.0.join("gone.txt");
+    std::os::unix::fs::symlink(d.0.join("never-there.txt"), &link).unwrap();
+    let o = run(&[&"analyze", &"--json", &link, &good]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        stderr(&o).trim_end(),
+        format!("policy-lens: {}: no such file", link.display())
+    );
+    assert_eq!(json_lines(&o).len(), 1);
+    let o = run(&[&"analyze", &"--json", &d.0]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(json_lines(&o).len(), 1);
+}
+
+/// A file listed by the directory walk and deleted before it is read. The binary's test hook
+/// `POLICY_LENS_TEST_PAUSE_BEFORE_READING` makes it wait between listing and reading, so the
+/// deletion happens exactly there.
+#[test]
+fn a_file_that_vanishes_mid_run_is_reported() {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let d = TempDir::new("vanish");
+    d.write("a.txt", POLICY);
+    let gone = d.write("b.txt", POLICY);
+    d.write("c.txt", POLICY);
+    let mut child = Command::new(BIN)
+        .args(["analyze", "--json", "-j", "2"])
+        .arg(&d.0)
+        .env("POLICY_LENS_TEST_PAUSE_BEFORE_READING", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut err = BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    err.read_line(&mut line).unwrap();
+    assert_eq!(line.trim_end(), "policy-lens: listed 3 inputs");
+    std::fs::remove_file(&gone).unwrap();
+    child.stdin.take().unwrap().write_all(b"go\n").unwrap();
+    let mut rest = String::new();
+    err.read_to_string(&mut rest).unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        rest.trim_end(),
+        format!("policy-lens: {}: no such file", gone.display())
+    );
+    let files: Vec<String> = json_lines(&o)
+        .iter()
+        .map(|l| l["file"].as_str().unwrap().to_string())
+        .collect();
+    let want: Vec<String> = ["a.txt", "c.txt"]
+        .iter()
+        .map(|n| d.0.join(n).display().to_string())
+        .collect();
+    assert_eq!(files, want);
+}
+
 #[test]
 fn usage_errors_exit_2() {
     for args in [

@@ -326,3 +326,125 @@ fn deep_nesting_does_not_overflow_the_stack() {
     let doc = input::parse_html(&html);
     assert_eq!(texts(&doc), ["deep text"]);
 }
+
+/// Time of the fastest of three runs of `f` (the machine is noisy; only a hang fails).
+fn fastest<T>(mut f: impl FnMut() -> T) -> (T, std::time::Duration) {
+    let mut best = None;
+    let mut out = None;
+    for _ in 0..3 {
+        let t = std::time::Instant::now();
+        out = Some(f());
+        let e = t.elapsed();
+        best = Some(best.map_or(e, |b: std::time::Duration| b.min(e)));
+    }
+    (out.unwrap(), best.unwrap())
+}
+
+#[test]
+fn hostile_nesting_is_capped_before_parsing_and_its_text_is_read() {
+    let sentence = "We do not respond to Do Not Track signals.";
+    let n = 100_000;
+    for (open, close) in [
+        ("<div>", "</div>"),
+        ("<ul><li>", ""),
+        ("<section><p>", ""),
+        ("<b>", "</b>"),
+        ("<div/>", ""),
+        ("<article>", ""),
+    ] {
+        let html = format!(
+            "<html><body>{}{sentence}{}</body></html>",
+            open.repeat(n),
+            close.repeat(n)
+        );
+        let (doc, took) = fastest(|| input::parse_html(&html));
+        println!("{open} x {n}: {took:?}");
+        // Uncapped, 40,000 nested <div>s took 24 s: a generous bound only catches a return of
+        // the quadratic behaviour.
+        assert!(took < std::time::Duration::from_secs(5), "{open}: {took:?}");
+        assert!(doc.text().contains(sentence), "{open}: {:?}", doc.text());
+        let r = policy_lens::analyze_document(&doc);
+        assert_eq!(
+            r.do_not_track.verdict,
+            policy_lens::SignalVerdict::NotHonored,
+            "{open}"
+        );
+    }
+}
+
+#[test]
+fn text_beyond_the_nesting_cap_keeps_its_words_apart() {
+    let deep = input::MAX_OPEN_ELEMENTS + 50;
+    let html = format!(
+        "{}<div>alpha</div><div>beta</div><p>gamma</p>{}",
+        "<div>".repeat(deep),
+        "</div>".repeat(deep)
+    );
+    let text = input::parse_html(&html).text();
+    for w in ["alpha", "beta", "gamma"] {
+        assert_eq!(text.matches(w).count(), 1, "{w} in {text:?}");
+    }
+    assert!(
+        !text.contains("alphabeta") && !text.contains("betagamma"),
+        "{text:?}"
+    );
+}
+
+#[test]
+fn ordinary_pages_are_not_touched_by_the_cap() {
+    // Hundreds of unclosed paragraphs, list items, cells and options: the parser closes them
+    // itself, so the pre-scan must not count them as open.
+    let mut html = String::from("<html><body><h1>Privacy</h1>");
+    for i in 0..2000 {
+        html.push_str(&format!(
+            "<p>Paragraph {i}<li>item {i}<table><tr><td>cell {i}</table>"
+        ));
+        html.push_str("<select><option>x<option>y</select><font face=x>f");
+    }
+    html.push_str("<h2>Contact</h2><p>Email privacy@example.com</body></html>");
+    let doc = input::parse_html(&html);
+    assert_eq!(doc.blocks[0].text, "Privacy");
+    assert!(doc.blocks.iter().any(|b| b.text == "Paragraph 1999"));
+    assert!(doc.blocks.iter().any(|b| b.text == "cell 1999"));
+    let contact = doc
+        .blocks
+        .iter()
+        .position(|b| b.text == "Contact")
+        .expect("the heading after 2,000 sloppy sections");
+    assert_eq!(doc.blocks[contact].kind, BlockKind::Heading);
+}
+
+#[test]
+fn attribute_floods_and_link_floods_are_linear() {
+    let n = 100_000;
+    let attrs: String = (0..n).map(|i| format!(" a{i}=1")).collect();
+    let html = format!("<p{attrs} id=last>We share data with vendors.</p>");
+    let (doc, took) = fastest(|| input::parse_html(&html));
+    println!("{n} attributes: {took:?}");
+    assert!(took < std::time::Duration::from_secs(5), "{took:?}");
+    assert_eq!(texts(&doc), ["We share data with vendors."]);
+
+    let n = 50_000;
+    let links: String = (0..n).map(|i| format!("<a href=/p{i}>l</a> ")).collect();
+    let html = format!("<base href='https://x.example/'><p>{links}</p>");
+    let (doc, took) = fastest(|| input::parse_html(&html));
+    println!("{n} links in one block: {took:?}");
+    assert!(took < std::time::Duration::from_secs(5), "{took:?}");
+    assert_eq!(doc.blocks[0].links.len(), n);
+    assert_eq!(
+        doc.blocks[0].links[n - 1],
+        format!("https://x.example/p{}", n - 1)
+    );
+}
+
+#[test]
+fn tags_inside_raw_text_comments_and_attributes_do_not_count() {
+    // `<div>`s that are not elements: in a script, a comment, an attribute value, a title.
+    let fake = "<div>".repeat(5_000);
+    let html = format!(
+        "<title>{fake}</title><script>{fake}</script><!-- {fake} --><p title=\"{fake}\">kept</p>\
+         <textarea>{fake}</textarea><div><div><p>We do not sell data.</p></div></div>"
+    );
+    let doc = input::parse_html(&html);
+    assert_eq!(texts(&doc), ["kept", "We do not sell data."]);
+}

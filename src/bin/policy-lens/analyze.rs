@@ -84,6 +84,16 @@ pub fn run(args: &[String]) -> Result<ExitCode, Usage> {
         }
     }
 
+    // Test hook (tests/cli.rs, `a_file_that_vanishes_mid_run_is_reported`): with
+    // POLICY_LENS_TEST_PAUSE_BEFORE_READING set, say how many inputs were listed and wait for a
+    // line on standard input before reading any of them, so that a test can delete a listed
+    // file in between: deterministically, a file that vanishes mid-run.
+    if std::env::var_os("POLICY_LENS_TEST_PAUSE_BEFORE_READING").is_some() {
+        eprintln!("policy-lens: listed {} inputs", items.len());
+        let mut line = String::new();
+        let _ = std::io::stdin().read_line(&mut line);
+    }
+
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let mut first = true;
