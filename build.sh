@@ -6,6 +6,8 @@
 #   ./build.sh serve   build, then serve dist/www on http://127.0.0.1:8000
 #   ./build.sh test    build, then run every check (fmt, clippy, cargo test, wasm tests in Node,
 #                      Chromium and Firefox, boundary contract, web-ext lint, e2e) and summarise
+#   ./build.sh bench   build, then run the benchmarks (Chromium, Firefox, native throughput,
+#                      criterion); they print figures and assert nothing (bench/README.md)
 #
 # Every install step is skipped when what it installs is already present.
 set -eu
@@ -18,8 +20,8 @@ SUDO=""
 
 step() { echo "*** $*"; }
 
-case "$MODE" in build | serve | test) ;; *)
-  echo "usage: $0 [build|serve|test]" >&2
+case "$MODE" in build | serve | test | bench) ;; *)
+  echo "usage: $0 [build|serve|test|bench]" >&2
   exit 2
   ;;
 esac
@@ -165,4 +167,17 @@ if [ "$MODE" = test ]; then
   fi
   echo "$PASSED passed, $FAILED failed"
   [ "$FAILED" = 0 ]
+fi
+
+# ---------------------------------------------------------------- bench
+if [ "$MODE" = bench ]; then
+  uptime
+  step "bench: Chromium (bench/browser-chromium.mjs)"
+  node bench/browser-chromium.mjs
+  step "bench: Firefox (bench/browser-firefox.py)"
+  .venv/bin/python bench/browser-firefox.py
+  step "bench: native throughput (examples/throughput.rs)"
+  cargo run --release --example throughput
+  step "bench: criterion (benches/analyze.rs)"
+  cargo bench --bench analyze
 fi
