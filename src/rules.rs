@@ -42,30 +42,42 @@ impl Hasher for FxHasher {
     }
 }
 
+/// One rule file's text: whole in native builds; in WASM builds the copy `build.rs` made without
+/// comments and examples.
+#[cfg(not(target_arch = "wasm32"))]
+macro_rules! rule_text {
+    ($name:literal) => {
+        include_str!(concat!("rules/", $name, ".rules"))
+    };
+}
+#[cfg(target_arch = "wasm32")]
+macro_rules! rule_text {
+    ($name:literal) => {
+        include_str!(concat!(env!("OUT_DIR"), "/rules/", $name, ".rules"))
+    };
+}
+
 /// The rule files, embedded. The list is explicit so that a file cannot be forgotten silently.
 pub const RULE_FILES: &[(&str, &str)] = &[
-    ("contact", include_str!("rules/contact.rules")),
-    ("do_not_track", include_str!("rules/do_not_track.rules")),
+    ("contact", rule_text!("contact")),
+    ("do_not_track", rule_text!("do_not_track")),
     (
         "global_privacy_control",
-        include_str!("rules/global_privacy_control.rules"),
+        rule_text!("global_privacy_control"),
     ),
     (
         "international_transfers",
-        include_str!("rules/international_transfers.rules"),
+        rule_text!("international_transfers"),
     ),
-    ("is_policy", include_str!("rules/is_policy.rules")),
-    ("minimum_age", include_str!("rules/minimum_age.rules")),
-    ("opt_outs", include_str!("rules/opt_outs.rules")),
-    ("policy_changes", include_str!("rules/policy_changes.rules")),
-    ("retention", include_str!("rules/retention.rules")),
-    ("rights", include_str!("rules/rights.rules")),
-    ("security", include_str!("rules/security.rules")),
-    (
-        "third_party_sharing",
-        include_str!("rules/third_party_sharing.rules"),
-    ),
-    ("tracking", include_str!("rules/tracking.rules")),
+    ("is_policy", rule_text!("is_policy")),
+    ("minimum_age", rule_text!("minimum_age")),
+    ("opt_outs", rule_text!("opt_outs")),
+    ("policy_changes", rule_text!("policy_changes")),
+    ("retention", rule_text!("retention")),
+    ("rights", rule_text!("rights")),
+    ("security", rule_text!("security")),
+    ("third_party_sharing", rule_text!("third_party_sharing")),
+    ("tracking", rule_text!("tracking")),
 ];
 
 /// The compiled cues of one rule file.
