@@ -267,24 +267,8 @@ fn plausible(n: u32) -> bool {
 
 /// A number written in digits or in words.
 fn number(w: &str) -> Option<u32> {
-    const WORDS: &[(&str, u32)] = &[
-        ("eight", 8),
-        ("nine", 9),
-        ("ten", 10),
-        ("eleven", 11),
-        ("twelve", 12),
-        ("thirteen", 13),
-        ("fourteen", 14),
-        ("fifteen", 15),
-        ("sixteen", 16),
-        ("seventeen", 17),
-        ("eighteen", 18),
-        ("nineteen", 19),
-        ("twenty", 20),
-        ("twenty-one", 21),
-    ];
     if !w.is_empty() && w.len() <= 2 && w.bytes().all(|b| b.is_ascii_digit()) {
         return w.parse().ok();
     }
-    WORDS.iter().find(|(k, _)| *k == w).map(|(_, v)| *v)
+    super::number_word(w)
 }

@@ -425,7 +425,7 @@ pub(crate) fn example_address(a: &str) -> bool {
     )
 }
 
-fn add(list: &mut Vec<String>, v: String) -> bool {
+pub(crate) fn add(list: &mut Vec<String>, v: String) -> bool {
     if v.is_empty() {
         return false;
     }

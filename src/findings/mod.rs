@@ -13,7 +13,7 @@ mod signals;
 mod tracking;
 mod transfers;
 
-use crate::report::{Evidence, Report};
+use crate::report::{Evidence, NamedParty, Report};
 use crate::segment::{Doc, Sentence};
 use crate::text::Utf16Map;
 
@@ -51,6 +51,59 @@ pub(crate) fn evidence(doc: &Doc, s: &Sentence) -> Evidence {
         end: s.end,
         section: doc.section_name(s),
         block: s.block,
+    }
+}
+
+/// A number written as a word, as policies write ages and periods ("thirteen", "twenty-four").
+pub(crate) fn number_word(w: &str) -> Option<u32> {
+    const WORDS: &[(&str, u32)] = &[
+        ("one", 1),
+        ("two", 2),
+        ("three", 3),
+        ("four", 4),
+        ("five", 5),
+        ("six", 6),
+        ("seven", 7),
+        ("eight", 8),
+        ("nine", 9),
+        ("ten", 10),
+        ("eleven", 11),
+        ("twelve", 12),
+        ("thirteen", 13),
+        ("fourteen", 14),
+        ("fifteen", 15),
+        ("sixteen", 16),
+        ("seventeen", 17),
+        ("eighteen", 18),
+        ("nineteen", 19),
+        ("twenty", 20),
+        ("twenty-one", 21),
+        ("twenty-four", 24),
+        ("twenty four", 24),
+        ("twenty-five", 25),
+        ("thirty", 30),
+        ("thirty-six", 36),
+        ("forty-five", 45),
+        ("sixty", 60),
+        ("ninety", 90),
+        ("one hundred", 100),
+        ("a hundred", 100),
+    ];
+    WORDS.iter().find(|(k, _)| *k == w).map(|(_, v)| *v)
+}
+
+/// Adds a named party's sentence: a new entry, or up to three quotes for one already named.
+pub(crate) fn add_party(out: &mut Vec<NamedParty>, name: String, doc: &Doc, s: &Sentence) {
+    match out.iter_mut().find(|p| p.name == name) {
+        Some(p) => {
+            if p.evidence.len() < 3 && !p.evidence.iter().any(|e| e.start == s.start) {
+                p.evidence.push(evidence(doc, s));
+            }
+        }
+        None => out.push(NamedParty {
+            name,
+            evidence: vec![evidence(doc, s)],
+        }),
     }
 }
 

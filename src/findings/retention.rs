@@ -154,39 +154,10 @@ fn number(s: &str) -> Option<u32> {
     if let Ok(n) = s.parse() {
         return Some(n);
     }
-    const WORDS: &[(&str, u32)] = &[
-        ("a", 1),
-        ("an", 1),
-        ("one", 1),
-        ("two", 2),
-        ("three", 3),
-        ("four", 4),
-        ("five", 5),
-        ("six", 6),
-        ("seven", 7),
-        ("eight", 8),
-        ("nine", 9),
-        ("ten", 10),
-        ("eleven", 11),
-        ("twelve", 12),
-        ("thirteen", 13),
-        ("fourteen", 14),
-        ("fifteen", 15),
-        ("sixteen", 16),
-        ("eighteen", 18),
-        ("twenty", 20),
-        ("twenty-four", 24),
-        ("twenty four", 24),
-        ("twenty-five", 25),
-        ("thirty", 30),
-        ("thirty-six", 36),
-        ("forty-five", 45),
-        ("sixty", 60),
-        ("ninety", 90),
-        ("a hundred", 100),
-        ("one hundred", 100),
-    ];
-    WORDS.iter().find(|(w, _)| *w == s).map(|(_, n)| *n)
+    match s {
+        "a" | "an" => Some(1),
+        _ => super::number_word(s),
+    }
 }
 
 /// The events that end a period ("as long as your account is active"), each extended by a few

@@ -8,7 +8,8 @@
 //! wins. Rights of someone else's users are skipped. Requests: the addresses, phones, links and
 //! named ways in sentences that speak of making a request in a rights context.
 
-use super::{clauses, contact, push_evidence};
+use super::contact::{self, add};
+use super::{clauses, push_evidence};
 use crate::report::{Exercise, Right, RightFinding, Rights, YesNo};
 use crate::rules::{self, RuleSet};
 use crate::segment::{Doc, Sentence};
@@ -158,16 +159,6 @@ pub(crate) fn run(doc: &Doc) -> Rights {
     }
     out.exercise = ex;
     out
-}
-
-fn add(list: &mut Vec<String>, v: String) -> bool {
-    if v.is_empty() {
-        return false;
-    }
-    if !list.iter().any(|x| x.eq_ignore_ascii_case(&v)) {
-        list.push(v);
-    }
-    true
 }
 
 /// The request channels of one sentence; true when it gave any.

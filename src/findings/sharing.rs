@@ -1,6 +1,6 @@
 //! Third-party sharing: the verdict, purposes, marketing, selling and named third parties.
 
-use super::{evidence, push_evidence};
+use super::push_evidence;
 use crate::report::{NamedParty, Purpose, PurposeFinding, ThirdPartySharing, Verdict, YesNo};
 use crate::rules::{self, RuleSet};
 use crate::segment::{Doc, Sentence};
@@ -367,17 +367,7 @@ fn named_parties(doc: &Doc, r: &RuleSet) -> Vec<NamedParty> {
             } else {
                 name
             };
-            match out.iter_mut().find(|p| p.name == name) {
-                Some(p) => {
-                    if p.evidence.len() < 3 && !p.evidence.iter().any(|e| e.start == s.start) {
-                        p.evidence.push(evidence(doc, s));
-                    }
-                }
-                None => out.push(NamedParty {
-                    name,
-                    evidence: vec![evidence(doc, s)],
-                }),
-            }
+            super::add_party(&mut out, name, doc, s);
         }
     }
     out

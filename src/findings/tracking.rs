@@ -7,7 +7,7 @@
 //! site that sets none). A sentence about other sites ("linked sites may set cookies") counts
 //! for nothing. `yes` wins over `no`: a site that denies one kind and uses another uses some.
 
-use super::{clauses, evidence, push_evidence};
+use super::{clauses, push_evidence};
 use crate::report::{NamedParty, Technology, Tracking, YesNo};
 use crate::rules::{self, RuleSet};
 use crate::segment::{Doc, Sentence};
@@ -202,17 +202,7 @@ fn add_services(
             "Parse ly" => "Parse.ly".to_string(),
             _ => name,
         };
-        match out.iter_mut().find(|p| p.name == name) {
-            Some(p) => {
-                if p.evidence.len() < 3 && !p.evidence.iter().any(|e| e.start == s.start) {
-                    p.evidence.push(evidence(doc, s));
-                }
-            }
-            None => out.push(NamedParty {
-                name,
-                evidence: vec![evidence(doc, s)],
-            }),
-        }
+        super::add_party(out, name, doc, s);
     }
     any
 }
