@@ -108,7 +108,8 @@ pub(crate) fn run(doc: &Doc) -> Rights {
         let about_children = r.is("children", n)
             || s.heading
                 .is_some_and(|h| r.is("children", &doc.headings[h].norm));
-        if r.is("gate", n) && !(about_children && !r.is("children_own", n)) {
+        let parents_request = about_children && !r.is("children_own", n);
+        if !parents_request && r.is("gate", n) {
             let item = doc.blocks[s.block].kind == crate::BlockKind::ListItem;
             for (k, v) in classify(r, n, in_rights, item).iter().enumerate() {
                 match v {
