@@ -159,7 +159,7 @@ pub(crate) fn run(doc: &Doc) -> Contact {
         if !raw.contains('@') && digits < 7 && !b.links.iter().any(|l| l.starts_with("mailto:")) {
             continue;
         }
-        let text = crate::text::display(raw);
+        let text = crate::text::display_as(raw, doc.markup);
         let norm = crate::text::normalize(&text);
         let foreign = r.is("not_operator", &norm) || previous_is_foreign(doc, b.start, r);
         let mut used = !foreign && written_emails(r, &norm, false, &mut out.emails);
@@ -254,7 +254,7 @@ fn short_line_addresses(
         let lines: Vec<(usize, String)> = (first..bi)
             .map(|k| {
                 let b = &doc.blocks[k];
-                (k, crate::text::display(&doc.text[b.start..b.end]))
+                (k, crate::text::display_as(&doc.text[b.start..b.end], doc.markup))
             })
             .collect();
         let norms: Vec<String> = lines
