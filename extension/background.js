@@ -9,12 +9,17 @@
 //       visit: an id of the content script's document (analyses within one visit compare with the
 //              visit before); linked: doc is a policy the content script fetched from its own site
 //              (doc.url is then that policy's URL, same site as the sender's page)
-//     → { ok, report, actionBadge, url, key, changes, changedSince }
+//     → { ok, report, actionBadge, url, key, changes, changedSince, dismissed, testHooks }
 //       report: the JSON of docs/report.md; actionBadge: the text set on the toolbar badge of
 //       sender.tab ('' when not a policy); changes: [{ key, before, after }] the remembered
 //       findings that differ from the last visit to this policy ([] on a first visit);
-//       changedSince: when that last visit was (ms), or null
-//     The report is kept per tab (storage.session, key `tab:<tabId>`) for the popup.
+//       changedSince: when that last visit was (ms), or null; dismissed: the person chose "hide on
+//       this site" for the sender's host (storage.local `dismissed`); testHooks: storage.local
+//       `testHooks` (tests/e2e/README.md). Both are read while the analyzer runs, so the content
+//       script draws without a storage read of its own.
+//     The report is kept per tab (storage.session, key `tab:<tabId>`) for the popup. That write
+//     starts after the reply (it is not on the way to the badge); getTabReport, forget and the
+//     tab-close clean-up wait for the writes already started, so none is lost or resurrected.
 //
 //   { type: 'getTabReport', tabId }   from an extension page only (the popup; sender.url is ours)
 //     → { ok, entry }                 entry = { report, url, pageUrl, linked, title, actionBadge, changes, at } | null
@@ -36,19 +41,50 @@
 //   { type: 'findPolicy' }, { type: 'analyzeLinked', url }  the site's policy link (find-policy.js, which the
 //                        popup injects first with scripting.executeScript)
 //
-// Test support: globalThis.__policyLens = { ready, analyzeCount, last: { tabId, url, actionBadge, linked } }
+// Test support: globalThis.__policyLens = { ready, initMs, warmMs, analyzeCount, last: { tabId, url, actionBadge, linked } }
 // is readable from the service worker (see tests/e2e/README.md).
 import init, { analyzeDocument, version } from './pkg/policy_lens.js';
 
 const api = globalThis.browser ?? globalThis.chrome;
-const state = { ready: false, initMs: 0, analyzeCount: 0, last: null, error: null };
+const state = { ready: false, initMs: 0, warmMs: null, analyzeCount: 0, last: null, error: null };
 globalThis.__policyLens = state;
+
+// The first analysis in a wasm instance compiles every rule pattern (a few hundred ms in
+// Chromium); a tiny document that touches each of the first answers does it right after init, so
+// the first real page does not wait for it (when the background was started before that page's
+// message: Firefox starts its event page with the browser, Chrome its worker for any event).
+// Skipped when an analyze message is already waiting (it compiles them anyway), and when the
+// background was woken only to clean up after a closed tab (tabs.onRemoved), which needs no analyzer.
+const WARM_DOC = {
+  title: 'Privacy Policy',
+  url: null,
+  blocks: [
+    { kind: 'heading', level: 1, text: 'Privacy Policy', links: [] },
+    { kind: 'paragraph', level: 0, text: 'We share personal information with third parties and do not respond to Do Not Track signals. '
+      + 'We do not knowingly collect data from children under 13. Contact privacy@example.com.', links: [] },
+  ],
+};
+const woke = { removed: false, other: false, waiting: 0 };
 
 const t0 = performance.now();
 const ready = init().then(
-  () => { state.ready = true; state.initMs = Math.round(performance.now() - t0); },
+  () => {
+    state.ready = true;
+    state.initMs = Math.round(performance.now() - t0);
+    if (woke.waiting || (woke.removed && !woke.other)) return;
+    const t1 = performance.now();
+    try { analyzeDocument(WARM_DOC); state.warmMs = Math.round(performance.now() - t1); } catch (e) { state.error = `warm: ${e}`; }
+  },
   (e) => { state.error = String(e); throw e; },
 );
+
+// storage.session writes of the tab reports, in order; readers wait for the ones already started.
+let sessionQueue = Promise.resolve();
+function sessionDo(op) {
+  const p = sessionQueue.then(op, op);
+  sessionQueue = p.catch(() => {});
+  return p;
+}
 
 const MAX_POLICIES = 500;
 
@@ -170,12 +206,16 @@ function remember(key, visit, f) {
       keys.sort((a, b) => (policies[a].at || 0) - (policies[b].at || 0));
       for (const k of keys.slice(0, keys.length - MAX_POLICIES)) delete policies[k];
     }
-    await api.storage.local.set({ policies });
-    return { changes, changedSince: changes.length ? baseAt : null };
+    const written = api.storage.local.set({ policies });
+    return { memo: { changes, changedSince: changes.length ? baseAt : null }, written };
   };
+  // The caller gets the differences as soon as they are known; the next update waits for this write.
   const p = memoryQueue.then(run, run);
-  memoryQueue = p.catch(() => {});
-  return p;
+  memoryQueue = p.then((r) => r.written).catch(() => {});
+  return p.then((r) => {
+    r.written.catch((e) => { state.error = `remember: ${e}`; });
+    return r.memo;
+  });
 }
 
 async function forget() {
@@ -183,6 +223,7 @@ async function forget() {
     const { policies = {}, dismissed = {} } = await api.storage.local.get(['policies', 'dismissed']);
     await api.storage.local.remove(['policies', 'dismissed']);
     let tabs = 0;
+    await sessionQueue;
     try {
       const all = await api.storage.session.get(null);
       const keys = Object.keys(all).filter((k) => k.startsWith('tab:'));
@@ -231,30 +272,50 @@ async function handle(msg, sender) {
         throw new Error('analyze: a linked policy must be on the same site as the page');
       }
       const visit = typeof msg.visit === 'string' && msg.visit.length <= 64 ? msg.visit : null;
-      await ready;
+      // What drawing needs from storage.local, read while the analyzer runs.
+      let host = '';
+      try { host = new URL(pageUrl).hostname; } catch (_) { host = ''; }
+      const prefs = api.storage.local.get(['dismissed', 'testHooks']).then(
+        ({ dismissed, testHooks }) => ({
+          dismissed: Boolean(host && dismissed && typeof dismissed === 'object' && Object.hasOwn(dismissed, host) && dismissed[host]),
+          testHooks: testHooks === true,
+        }),
+        () => ({ dismissed: false, testHooks: false }),
+      );
+      woke.waiting++;
+      try { await ready; } finally { woke.waiting--; }
       const doc = { title: msg.doc.title ?? null, url: msg.doc.url ?? null, blocks: msg.doc.blocks };
       const report = analyzeDocument(doc);
       const tabId = sender.tab.id;
       const badge = actionBadgeFor(report);
       state.analyzeCount += 1;
       state.last = { tabId, url: doc.url, actionBadge: badge.text, linked };
-      await api.action.setBadgeText({ tabId, text: badge.text });
-      if (badge.text) await api.action.setBadgeBackgroundColor({ tabId, color: badge.color });
+      // The toolbar badge, the remembered findings and the preferences, side by side.
+      const toolbar = Promise.all([
+        api.action.setBadgeText({ tabId, text: badge.text }),
+        badge.text ? api.action.setBadgeBackgroundColor({ tabId, color: badge.color }) : null,
+      ]);
       const key = report.isPolicy.likely ? policyKey(doc.url) : null;
-      let memo = { changes: [], changedSince: null };
-      if (key) {
-        try { memo = await remember(key, visit, findingsOf(report)); } catch (e) { state.error = `remember: ${e}`; }
-      }
+      const memory = key
+        ? remember(key, visit, findingsOf(report)).catch((e) => { state.error = `remember: ${e}`; return null; })
+        : null;
+      const [, memoGot, pref] = await Promise.all([toolbar, memory, prefs]);
+      const memo = memoGot || { changes: [], changedSince: null };
       const entry = { report, url: doc.url, pageUrl: linked ? pageUrl : doc.url, linked, title: doc.title,
         actionBadge: badge.text, changes: memo.changes, changedSince: memo.changedSince, at: Date.now() };
-      try { await api.storage.session.set({ [`tab:${tabId}`]: entry }); } catch (_) { /* storage.session missing: popup asks again */ }
-      return { report, actionBadge: badge.text, url: doc.url, key, changes: memo.changes, changedSince: memo.changedSince };
+      // Written after the reply: queued now (so readers wait for it), started one task later, once
+      // sendResponse has serialized the reply.
+      sessionDo(() => new Promise((r) => setTimeout(r, 0)).then(() => api.storage.session.set({ [`tab:${tabId}`]: entry })))
+        .catch(() => { /* storage.session missing: popup asks again */ });
+      return { report, actionBadge: badge.text, url: doc.url, key, changes: memo.changes, changedSince: memo.changedSince,
+        dismissed: pref.dismissed, testHooks: pref.testHooks };
     }
     case 'getTabReport': {
       if (!fromExtensionPage(sender)) throw new Error('getTabReport: only extension pages may ask');
       if (!Number.isInteger(msg.tabId)) throw new Error('getTabReport: tabId must be an integer');
       const key = `tab:${msg.tabId}`;
       let entry = null;
+      await sessionQueue;
       try { entry = (await api.storage.session.get(key))[key] ?? null; } catch (_) { entry = null; }
       return { entry };
     }
@@ -271,6 +332,7 @@ async function handle(msg, sender) {
 }
 
 api.runtime.onMessage.addListener((msg, sender, sendResponse) => {
+  woke.other = true;
   if (!fromThisExtension(sender) || !msg || typeof msg !== 'object' || typeof msg.type !== 'string') return false;
   handle(msg, sender).then(
     (reply) => sendResponse({ ok: true, ...reply }),
@@ -280,5 +342,6 @@ api.runtime.onMessage.addListener((msg, sender, sendResponse) => {
 });
 
 api.tabs.onRemoved.addListener((tabId) => {
-  api.storage.session.remove(`tab:${tabId}`).catch(() => {});
+  woke.removed = true;
+  sessionDo(() => api.storage.session.remove(`tab:${tabId}`)).catch(() => {});
 });

@@ -1,18 +1,23 @@
 // Policy Lens content script: a small courier (classic script; badge.js is loaded before it).
 //
-// 1. Cheap detection, no wasm, no messages: does the URL path, the title or a top heading mention
-//    privacy / policy / notice / cookies / Datenschutz …?  If not, stop here.
+// 1. Cheap detection, no wasm, no messages, no extension API: does the URL path, the title or one
+//    of the first h1/h2 headings mention privacy / policy / notice / cookies / Datenschutz …?  If
+//    not, stop here: on such a page this file only defines functions and a MutationObserver, and
+//    never touches `browser`/`chrome` (the first access to the runtime API is the costly part).
 // 2. Collect the page structure (h1–h6, p, li, td/th with link targets), skipping navigation,
 //    site header/footer, asides, scripts and hidden elements.
 // 3. Send { type: 'analyze', doc } to the background (protocol: see background.js), which runs the
 //    wasm analyzer and sets the toolbar badge; draw the pill if the report says it is a policy.
 // It also answers, from the popup only:
 //   { type: 'collect' }             "Analyze this page", skipping step 1
+// That listener is registered when the page is analyzed (a policy page), or when the popup asks
+// for it: it runs scripting.executeScript({ func: () => globalThis.__policyLensContent.listen() })
+// (the toolbar click's activeTab grant) when its message finds no listener.
 //
 // The site's privacy policy link (find it, fetch it, analyze it) is not here: find-policy.js, which
 // the popup injects on demand into this same isolated world (scripting.executeScript), so pages
 // that are not policies never load it. It reaches the block extractor and the badge through
-// globalThis.__policyLensContent = { collectFrom, show } (frozen, non-enumerable). That global
+// globalThis.__policyLensContent = { collectFrom, show, listen } (frozen, non-enumerable). That global
 // lives in the content scripts' isolated world (Chrome) / sandbox (Firefox): the page's own
 // scripts see a different global object and cannot read or replace it. It doubles as the
 // "already installed" flag when the popup injects this file again.
@@ -20,7 +25,9 @@
   'use strict';
   if (globalThis.__policyLensContent) return;
 
-  const api = globalThis.browser ?? globalThis.chrome;
+  // The extension API, looked up on first use only (never on a page that is not a policy).
+  let apiObj = null;
+  const ext = () => apiObj || (apiObj = globalThis.browser ?? globalThis.chrome);
   const POLICY_WORDS = /privacy|policy|policies|privacidad|confidentialit|datenschutz|privacit|cookie|notice|gdpr|ccpa|data[-_ ]?protection|personal[-_ ]?(data|information)/i;
   const BLOCKS = 'h1,h2,h3,h4,h5,h6,p,li,td,th';
   const SKIP = 'nav,aside,script,style,noscript,template,svg,iframe,dialog,[role="navigation"],[role="complementary"],[hidden],[aria-hidden="true"],#policy-lens-badge';
@@ -36,13 +43,22 @@
     'figcaption', 'figure', 'footer', 'form', 'header', 'hr', 'main', 'ol', 'pre', 'section', 'summary', 'table', 'tr', 'ul']);
   const INLINE_HIDDEN = '[style*="display:none" i],[style*="display: none" i],[style*="visibility:hidden" i],[style*="visibility: hidden" i]';
 
-  function looksLikePolicy() {
-    if (POLICY_WORDS.test(location.pathname) || POLICY_WORDS.test(document.title)) return true;
-    const heads = document.querySelectorAll('h1, h2');
-    for (let i = 0; i < heads.length && i < 8; i++) {
-      if (POLICY_WORDS.test(heads[i].textContent)) return true;
+  // The first h1 and the first two h2: live collections, read only as far as needed (the browser
+  // walks the document up to the heading asked for, so asking for one that is not there walks all of
+  // it: a second h1 would cost a whole walk on most pages, which have one).
+  function headingSays(tag, max) {
+    const heads = document.getElementsByTagName(tag);
+    for (let i = 0; i < max; i++) {
+      const h = heads[i];
+      if (!h) return false;
+      if (POLICY_WORDS.test(h.textContent)) return true;
     }
     return false;
+  }
+
+  function looksLikePolicy() {
+    return POLICY_WORDS.test(location.pathname) || POLICY_WORDS.test(document.title) ||
+      headingSays('h1', 1) || headingSays('h2', 2);
   }
 
   // live: a rendered page (computed styles); otherwise a parsed document (no layout: markup only).
@@ -114,26 +130,46 @@
   }
 
   async function storageGet(keys) {
-    try { return await api.storage.local.get(keys); } catch (_) { return {}; }
+    try { return await ext().storage.local.get(keys); } catch (_) { return {}; }
   }
 
   async function analyzeAndShow(force) {
     return show(collect(), { force });
   }
 
+  // The popup's { type: 'collect' } ("Analyze this page"). Idempotent; returns true.
+  let listening = false;
+  function listen() {
+    if (listening) return true;
+    const api = ext();
+    api.runtime.onMessage.addListener((msg, sender, sendResponse) => {
+      if (sender.id !== api.runtime.id || !msg || msg.type !== 'collect') return false;
+      analyzeAndShow(true).then(
+        (r) => sendResponse({ ok: true, report: r.report, actionBadge: r.actionBadge, url: r.url, changes: r.changes, changedSince: r.changedSince }),
+        (e) => sendResponse({ ok: false, error: String(e && e.message || e) }),
+      );
+      return true;
+    });
+    listening = true;
+    return true;
+  }
+
   // Analyze doc in the background and draw the badge on this page; policyUrl: doc is that fetched
   // policy (find-policy.js), not this page.
+  // The reply carries what drawing needs from storage.local (read by the background while it
+  // analyzes): dismissed (this site only) and testHooks.
   async function show(doc, { force, policyUrl }) {
+    listen();
+    const api = ext();
     const reply = await api.runtime.sendMessage({ type: 'analyze', doc, visit, linked: Boolean(policyUrl) });
     if (!reply || !reply.ok) throw new Error((reply && reply.error) || 'no reply from the background');
     const report = reply.report;
     if (!report.isPolicy.likely && !force) return reply;
-    const { dismissed = {}, testHooks = false } = await storageGet(['dismissed', 'testHooks']);
     const host = location.hostname;
     if (badge) badge.destroy();
     badge = globalThis.PolicyLensBadge.renderBadge(report, {
-      shadowMode: testHooks ? 'open' : 'closed',
-      dismissed: !force && Boolean(dismissed[host]),
+      shadowMode: reply.testHooks === true ? 'open' : 'closed',
+      dismissed: !force && reply.dismissed === true,
       actionBadge: reply.actionBadge,
       policyUrl,
       changes: reply.changes,
@@ -150,16 +186,7 @@
 
   // For find-policy.js (see the top of this file).
   Object.defineProperty(globalThis, '__policyLensContent', {
-    value: Object.freeze({ collectFrom, show }), enumerable: false, writable: false, configurable: false,
-  });
-
-  api.runtime.onMessage.addListener((msg, sender, sendResponse) => {
-    if (sender.id !== api.runtime.id || !msg || msg.type !== 'collect') return false;
-    analyzeAndShow(true).then(
-      (r) => sendResponse({ ok: true, report: r.report, actionBadge: r.actionBadge, url: r.url, changes: r.changes, changedSince: r.changedSince }),
-      (e) => sendResponse({ ok: false, error: String(e && e.message || e) }),
-    );
-    return true;
+    value: Object.freeze({ collectFrom, show, listen }), enumerable: false, writable: false, configurable: false,
   });
 
   // Pages that change after load (single-page apps, a policy opened in a dialog): look again
@@ -175,15 +202,18 @@
     return document.body ? document.body.textContent.length : 0;
   }
 
+  // The cheap checks first: a page that does not look like a policy costs a few string tests here,
+  // never a walk over its text. lastUrl / lastSize are those of the last page that looked like a
+  // policy (lastSize -1: none yet), so a policy that appears later still counts as moved or grown.
   function settled() {
     timer = 0;
+    if (reruns >= MAX_RERUNS || !looksLikePolicy()) return;
     const size = pageSize();
     const moved = location.href !== lastUrl;
     const grew = lastSize < 0 ? size > 0 : Math.abs(size - lastSize) > Math.max(2000, lastSize * 0.2);
     if (!moved && !grew) return;
     lastUrl = location.href;
     lastSize = size;
-    if (reruns >= MAX_RERUNS || !looksLikePolicy()) return;
     reruns++;
     analyzeAndShow(false).catch((e) => console.warn('Policy Lens:', e));
   }

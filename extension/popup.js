@@ -65,14 +65,30 @@ function show(report, { note, policyUrl, changes } = {}) {
 
 const inject = (tabId, files) => api.scripting.executeScript({ target: { tabId }, files });
 
+// content.js listens for { type: 'collect' } only once it has analyzed the page (a policy), so that
+// pages which are not policies never touch the extension API: on those, and where content.js is
+// missing (a tab opened before install), the first message finds no listener; the popup then has
+// content.js listen (injecting it first if absent; the toolbar click's activeTab grant allows
+// both) and asks again.
+const listen = () => {
+  const c = globalThis.__policyLensContent;
+  return Boolean(c && typeof c.listen === 'function' && c.listen());
+};
+
+async function ensureListener(tabId) {
+  let [frame] = await api.scripting.executeScript({ target: { tabId }, func: listen });
+  if (frame && frame.result === true) return;
+  await inject(tabId, ['badge.js', 'content.js']);
+  [frame] = await api.scripting.executeScript({ target: { tabId }, func: listen });
+  if (!frame || frame.result !== true) throw new Error('cannot reach the page');
+}
+
 async function ask(tabId, msg) {
-  try {
-    return await api.tabs.sendMessage(tabId, msg);
-  } catch (_) {
-    // No content script in the tab yet (opened before install): inject it (activeTab grants this).
-    await inject(tabId, ['badge.js', 'content.js']);
-    return api.tabs.sendMessage(tabId, msg);
-  }
+  let reply;
+  try { reply = await api.tabs.sendMessage(tabId, msg); } catch (_) { reply = undefined; }
+  if (reply !== undefined) return reply;
+  await ensureListener(tabId);
+  return api.tabs.sendMessage(tabId, msg);
 }
 
 // The policy-link search is not a content script (content.js stays tiny on every page): inject

@@ -208,6 +208,9 @@ try {
     await p.bringToFront();
     // No "tabs" permission, so no query by URL: the page just brought to front is the active tab.
     const tabId = await sw.evaluate(async () => (await chrome.tabs.query({ active: true, lastFocusedWindow: true }))[0]?.id);
+    // The toolbar click (activeTab): content.js does not listen on a page that is not a policy, so
+    // the popup has it listen first (scripting.executeScript), as after a person's click.
+    await clickToolbarButton(p);
     const popup = await context.newPage();
     await popup.goto(`chrome-extension://${extId}/popup.html?tabId=${tabId}`);
     await popup.waitForSelector('body[data-state="empty"]', { timeout: 5000 });
