@@ -411,7 +411,7 @@ try {
   });
   // Needs the Rust side of docs/findings.md (retention, rights, opt-outs, tracking, security,
   // policy changes, transfers): until it is merged the analyzer returns empty findings.
-  await attempt('panel groups the new findings (needs the Rust findings)', async () => {
+  await attempt('panel groups the new findings', async () => {
     const p = state.home;
     const got = await p.evaluate(() => {
       const sr = document.getElementById('policy-lens-badge').shadowRoot;
@@ -436,7 +436,7 @@ try {
       /tracking: Cookies/.test(got.tracking || '') && got.security.includes('encryption') &&
       got.transfers.includes('standardContractualClauses') && got.notices.includes('email') &&
       /March 1, 2026/.test(got.updated || '') && got.quotes >= 7;
-    check('panel groups the new findings (needs the Rust findings)', ok, JSON.stringify(got).slice(0, 600));
+    check('panel groups the new findings', ok, JSON.stringify(got).slice(0, 600));
     await p.close();
   });
 
