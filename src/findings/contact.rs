@@ -254,7 +254,10 @@ fn short_line_addresses(
         let lines: Vec<(usize, String)> = (first..bi)
             .map(|k| {
                 let b = &doc.blocks[k];
-                (k, crate::text::display_as(&doc.text[b.start..b.end], doc.markup))
+                (
+                    k,
+                    crate::text::display_as(&doc.text[b.start..b.end], doc.markup),
+                )
             })
             .collect();
         let norms: Vec<String> = lines
