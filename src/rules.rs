@@ -20,7 +20,7 @@
 use regex::bytes::{Regex, RegexBuilder};
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
-use std::sync::LazyLock;
+use std::sync::{LazyLock, OnceLock};
 
 /// The Fx hash (as in rustc): a multiply and a rotate per word. Cue names are short and trusted,
 /// so a DoS-resistant hash buys nothing here.
@@ -82,18 +82,57 @@ pub const RULE_FILES: &[(&str, &str)] = &[
 
 /// The compiled cues of one rule file.
 pub(crate) struct RuleSet {
-    /// Cues sorted by name, each as one regex (all its lines joined).
-    cues: Vec<(String, Regex)>,
-    /// For cues with a line that has a top-level gap (`.{0,N}`), the faster form [`is`] uses,
-    /// by the index of `cues`.
-    ///
-    /// [`is`]: RuleSet::is
-    fast: Vec<Option<Gapped>>,
+    /// Cues sorted by name; each compiles on first use (a document needs only some of them,
+    /// and compiling all of them is most of the first call's time, in WASM above all).
+    cues: Vec<Cue>,
     /// Cue name → index into `cues`, hashed cheaply (findings look cues up on every sentence).
     index: HashMap<String, usize, BuildHasherDefault<FxHasher>>,
     /// For each group of cues sharing a prefix before `_` (`party_…`), one regex matching any of
     /// them: a gate that lets most sentences skip the group.
-    gates: Vec<(String, Regex)>,
+    gates: Vec<(String, Lazy)>,
+}
+
+/// A pattern compiled on first use. The rule file's name is kept for the panic message of a bad
+/// pattern (every pattern is compiled by a test, `check_all`, so none reaches a user).
+struct Lazy {
+    file: &'static str,
+    what: String,
+    pattern: String,
+    re: OnceLock<Regex>,
+}
+
+impl Lazy {
+    fn new(file: &'static str, what: String, pattern: String) -> Lazy {
+        Lazy {
+            file,
+            what,
+            pattern,
+            re: OnceLock::new(),
+        }
+    }
+
+    fn get(&self) -> &Regex {
+        self.re.get_or_init(|| {
+            compile(&self.pattern).unwrap_or_else(|e| {
+                panic!("src/rules/{}.rules: cue `{}`: {e}", self.file, self.what)
+            })
+        })
+    }
+}
+
+/// One cue: all its lines joined in one regex (for `find` and captures), and the faster form
+/// `is` uses for cues with a top-level gap ([`Gapped`]), both built on first use.
+struct Cue {
+    name: String,
+    joined: Lazy,
+    lines: Vec<String>,
+    fast: OnceLock<Option<Gapped>>,
+}
+
+impl Cue {
+    fn fast(&self) -> Option<&Gapped> {
+        self.fast.get_or_init(|| Gapped::new(&self.lines)).as_ref()
+    }
 }
 
 /// An example sentence of a rule file.
@@ -225,16 +264,22 @@ static RULES: LazyLock<Vec<(&'static str, RuleSet)>> = LazyLock::new(|| {
         .iter()
         .map(|(name, src)| {
             let file = parse(src).unwrap_or_else(|e| panic!("src/rules/{name}.rules: {e}"));
-            let mut cues: Vec<(String, Regex)> = file
+            let mut cues: Vec<Cue> = file
                 .cues
                 .iter()
-                .map(|(cue, pat)| {
-                    let re = compile(pat)
-                        .unwrap_or_else(|e| panic!("src/rules/{name}.rules: cue `{cue}`: {e}"));
-                    (cue.clone(), re)
+                .map(|(cue, pat)| Cue {
+                    name: cue.clone(),
+                    joined: Lazy::new(name, cue.clone(), pat.clone()),
+                    lines: file
+                        .cue_lines
+                        .iter()
+                        .find(|(k, _)| k == cue)
+                        .map(|(_, l)| l.clone())
+                        .unwrap_or_default(),
+                    fast: OnceLock::new(),
                 })
                 .collect();
-            cues.sort_by(|a, b| a.0.cmp(&b.0));
+            cues.sort_by(|a, b| a.name.cmp(&b.name));
             let mut groups: Vec<(String, Vec<&str>)> = Vec::new();
             for (cue, pat) in &file.cues {
                 if let Some((prefix, _)) = cue.split_once('_') {
@@ -253,33 +298,16 @@ static RULES: LazyLock<Vec<(&'static str, RuleSet)>> = LazyLock::new(|| {
                         .map(|p| format!("(?:{p})"))
                         .collect::<Vec<_>>()
                         .join("|");
-                    let re = compile(&union).unwrap_or_else(|e| {
-                        panic!("src/rules/{name}.rules: cues `{prefix}_*`: {e}")
-                    });
-                    (format!("{prefix}_"), re)
+                    let gate = format!("{prefix}_");
+                    (gate.clone(), Lazy::new(name, format!("{gate}*"), union))
                 })
                 .collect();
             let index = cues
                 .iter()
                 .enumerate()
-                .map(|(i, (k, _))| (k.clone(), i))
+                .map(|(i, c)| (c.name.clone(), i))
                 .collect();
-            let fast = cues
-                .iter()
-                .map(|(cue, _)| {
-                    let lines = file.cue_lines.iter().find(|(k, _)| k == cue);
-                    Gapped::new(&lines.expect("every cue has lines").1)
-                })
-                .collect();
-            (
-                *name,
-                RuleSet {
-                    cues,
-                    fast,
-                    index,
-                    gates,
-                },
-            )
+            (*name, RuleSet { cues, index, gates })
         })
         .collect()
 });
@@ -294,29 +322,31 @@ pub(crate) fn get(finding: &str) -> &'static RuleSet {
 }
 
 impl RuleSet {
-    fn re(&self, cue: &str) -> &Regex {
+    fn cue(&self, cue: &str) -> &Cue {
         match self.index.get(cue) {
-            Some(&i) => &self.cues[i].1,
+            Some(&i) => &self.cues[i],
             None => panic!("no cue `{cue}` in its rule file"),
         }
+    }
+
+    fn re(&self, cue: &str) -> &Regex {
+        self.cue(cue).joined.get()
     }
 
     /// Could any cue named `prefix…` match? False means none does (a cheap gate).
     pub fn any_with_prefix(&self, prefix: &str, norm: &str) -> bool {
         match self.gates.iter().find(|(p, _)| p == prefix) {
-            Some((_, re)) => re.is_match(norm.as_bytes()),
+            Some((_, re)) => re.get().is_match(norm.as_bytes()),
             None => true,
         }
     }
 
     /// Does the cue match anywhere in `norm`?
     pub fn is(&self, cue: &str, norm: &str) -> bool {
-        let Some(&i) = self.index.get(cue) else {
-            panic!("no cue `{cue}` in its rule file")
-        };
-        match &self.fast[i] {
+        let c = self.cue(cue);
+        match c.fast() {
             Some(g) => g.is_match(norm.as_bytes()),
-            None => self.cues[i].1.is_match(norm.as_bytes()),
+            None => c.joined.get().is_match(norm.as_bytes()),
         }
     }
 
@@ -324,7 +354,7 @@ impl RuleSet {
     pub fn cue_names_with_prefix(&self, prefix: &str) -> Vec<&str> {
         self.cues
             .iter()
-            .map(|(k, _)| k.as_str())
+            .map(|c| c.name.as_str())
             .filter(|k| k.starts_with(prefix))
             .collect()
     }
@@ -543,9 +573,21 @@ fn scan_top_level(pat: &str, mut f: impl FnMut(usize, u8)) {
     }
 }
 
-/// Forces every rule file to parse and compile (tests call it so a bad file fails there).
+/// Forces every rule file to parse and every pattern to compile (tests call it, so that a bad
+/// pattern fails there rather than on first use); returns the number of cues.
 pub fn check_all() -> usize {
-    RULES.iter().map(|(_, r)| r.cues.len()).sum()
+    let mut n = 0;
+    for (_, r) in RULES.iter() {
+        for c in &r.cues {
+            c.joined.get();
+            c.fast();
+            n += 1;
+        }
+        for (_, g) in &r.gates {
+            g.get();
+        }
+    }
+    n
 }
 
 #[cfg(test)]
@@ -617,8 +659,9 @@ mod tests {
             .collect();
         let mut chained = 0;
         for (name, set) in RULES.iter() {
-            for (i, (cue, re)) in set.cues.iter().enumerate() {
-                let Some(g) = &set.fast[i] else { continue };
+            for c in &set.cues {
+                let (cue, re) = (&c.name, c.joined.get());
+                let Some(g) = c.fast() else { continue };
                 chained += 1;
                 for s in &sentences {
                     assert_eq!(
