@@ -836,13 +836,17 @@ pub fn run(args: &[String]) -> Result<ExitCode, Usage> {
             .extra
             .iter()
             .find_map(|x| {
+                // A kind (`accessControls`): the quote of that kind.
+                if let Some(q) = labels::kind_evidence(&a.report, c.label.finding, x) {
+                    return Some(q);
+                }
                 let x = x.to_lowercase();
-                ev.iter().find(|e| e.to_lowercase().contains(&x))
+                ev.iter().find(|e| e.to_lowercase().contains(&x)).copied()
             })
             .or(if c.label.finding.kind() == Kind::Set {
                 None
             } else {
-                ev.first()
+                ev.first().copied()
             });
         let report_ev = pick.map_or(String::new(), |e| shorten(e, 200));
         // For a missing item, where the text has it.

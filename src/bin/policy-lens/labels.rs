@@ -313,6 +313,39 @@ pub fn evidence(r: &Report, f: Finding) -> Vec<&str> {
     ev.iter().map(|e| e.text.as_str()).collect()
 }
 
+/// For a set of kinds (security measures, change notices, safeguards, opt-outs, technologies),
+/// the first quote of the kind named `kind`.
+pub fn kind_evidence<'r>(r: &'r Report, f: Finding, kind: &str) -> Option<&'r str> {
+    let first = |ev: &'r [Evidence]| ev.first().map(|e| e.text.as_str());
+    match f {
+        Finding::SecurityMeasures => r
+            .security
+            .measures
+            .iter()
+            .find(|m| m.measure.name() == kind)
+            .and_then(|m| first(&m.evidence)),
+        Finding::ChangeNotices => r
+            .policy_changes
+            .notices
+            .iter()
+            .find(|n| n.notice.name() == kind)
+            .and_then(|n| first(&n.evidence)),
+        Finding::Safeguards => r
+            .international_transfers
+            .safeguards
+            .iter()
+            .find(|x| x.safeguard.name() == kind)
+            .and_then(|x| first(&x.evidence)),
+        Finding::OptOutKinds => r
+            .opt_outs
+            .iter()
+            .find(|o| o.kind.name() == kind)
+            .and_then(|o| first(&o.evidence)),
+        Finding::TrackingTechnologies => first(&r.tracking.evidence),
+        _ => None,
+    }
+}
+
 /// Evidence texts of the findings added after the first ones: every quote of the finding.
 fn new_evidence(r: &Report, f: Finding) -> Vec<&str> {
     let lists: Vec<&Vec<Evidence>> = match f {
