@@ -110,6 +110,40 @@ pub(crate) fn add_party(out: &mut Vec<NamedParty>, name: String, doc: &Doc, s: &
 /// At most this many quotes per finding.
 pub(crate) const MAX_EVIDENCE: usize = 5;
 
+/// The evidence of a list of sentences (at most [`MAX_EVIDENCE`], each once).
+pub(crate) fn evidence_of(doc: &Doc, list: &[&Sentence]) -> Vec<Evidence> {
+    let mut v = Vec::new();
+    for s in list {
+        push_evidence(&mut v, doc, s);
+    }
+    v
+}
+
+/// Adds a sentence to the group of its kind (security measures, safeguards …).
+pub(crate) fn add_to_kind<'d, K: PartialEq>(
+    groups: &mut Vec<(K, Vec<&'d Sentence>)>,
+    kind: K,
+    s: &'d Sentence,
+) {
+    match groups.iter_mut().find(|(k, _)| *k == kind) {
+        Some((_, list)) => list.push(s),
+        None => groups.push((kind, vec![s])),
+    }
+}
+
+/// The groups of [`add_to_kind`] in report order (the kinds' order), each made into a finding.
+pub(crate) fn by_kind<K: Ord + Copy, T>(
+    doc: &Doc,
+    mut groups: Vec<(K, Vec<&Sentence>)>,
+    make: impl Fn(K, Vec<Evidence>) -> T,
+) -> Vec<T> {
+    groups.sort_by_key(|(k, _)| *k);
+    groups
+        .into_iter()
+        .map(|(k, list)| make(k, evidence_of(doc, &list)))
+        .collect()
+}
+
 /// Appends evidence for `s` unless it is already there or the list is full.
 pub(crate) fn push_evidence(list: &mut Vec<Evidence>, doc: &Doc, s: &Sentence) {
     if list.len() < MAX_EVIDENCE && !list.iter().any(|e| e.start == s.start) {

@@ -1,6 +1,6 @@
 //! Security: the measures the operator says protect personal data, and breach notification.
 
-use super::{clauses, push_evidence};
+use super::clauses;
 use crate::report::{Measure, MeasureFinding, Security, Verdict, YesNo};
 use crate::rules;
 use crate::segment::{Doc, Sentence};
@@ -63,10 +63,7 @@ pub(crate) fn run(doc: &Doc) -> Security {
             stated.push(s);
         }
         for m in found {
-            match measures.iter_mut().find(|(q, _)| *q == m) {
-                Some((_, list)) => list.push(s),
-                None => measures.push((m, vec![s])),
-            }
+            super::add_to_kind(&mut measures, m, s);
         }
         if r.is("breach", n) && !r.is("user_tells", n) {
             if r.is("notify_not", n) {
@@ -76,23 +73,13 @@ pub(crate) fn run(doc: &Doc) -> Security {
             }
         }
     }
-    let ev = |list: &[&Sentence]| {
-        let mut v = Vec::new();
-        for s in list {
-            push_evidence(&mut v, doc, s);
-        }
-        v
-    };
+    let ev = |list: &[&Sentence]| super::evidence_of(doc, list);
     out.stated = !stated.is_empty();
     out.evidence = ev(&stated);
-    measures.sort_by_key(|(m, _)| *m);
-    out.measures = measures
-        .into_iter()
-        .map(|(measure, list)| MeasureFinding {
-            measure,
-            evidence: ev(&list),
-        })
-        .collect();
+    out.measures = super::by_kind(doc, measures, |measure, evidence| MeasureFinding {
+        measure,
+        evidence,
+    });
     out.breach_notification = if !breach_yes.is_empty() {
         Verdict {
             verdict: YesNo::Yes,

@@ -1,6 +1,5 @@
 //! Third-party sharing: the verdict, purposes, marketing, selling and named third parties.
 
-use super::push_evidence;
 use crate::report::{NamedParty, Purpose, PurposeFinding, ThirdPartySharing, Verdict, YesNo};
 use crate::rules::{self, RuleSet};
 use crate::segment::{Doc, Sentence};
@@ -270,13 +269,7 @@ pub(crate) fn run(doc: &Doc) -> ThirdPartySharing {
             sell_no.push(s);
         }
     }
-    let ev = |list: &[&Sentence]| {
-        let mut v = Vec::new();
-        for s in list {
-            push_evidence(&mut v, doc, s);
-        }
-        v
-    };
+    let ev = |list: &[&Sentence]| super::evidence_of(doc, list);
     let (verdict, list) = if !affirm.is_empty() {
         (YesNo::Yes, &affirm)
     } else if !deny_all.is_empty() || !legal_only.is_empty() {

@@ -7,7 +7,7 @@
 //! site that sets none). A sentence about other sites ("linked sites may set cookies") counts
 //! for nothing. `yes` wins over `no`: a site that denies one kind and uses another uses some.
 
-use super::{clauses, push_evidence};
+use super::clauses;
 use crate::report::{NamedParty, Technology, Tracking, YesNo};
 use crate::rules::{self, RuleSet};
 use crate::segment::{Doc, Sentence};
@@ -138,13 +138,7 @@ pub(crate) fn run(doc: &Doc) -> Tracking {
         }
     }
     techs.sort();
-    let ev = |list: &[&Sentence]| {
-        let mut v = Vec::new();
-        for s in list {
-            push_evidence(&mut v, doc, s);
-        }
-        v
-    };
+    let ev = |list: &[&Sentence]| super::evidence_of(doc, list);
     let (verdict, evidence) = if !yes.is_empty() {
         (YesNo::Yes, ev(&yes))
     } else if !no.is_empty() {

@@ -1,6 +1,6 @@
 //! International transfers: personal data sent to, stored or processed in other countries.
 
-use super::{clauses, push_evidence};
+use super::clauses;
 use crate::report::{InternationalTransfers, Safeguard, SafeguardFinding, YesNo};
 use crate::rules;
 use crate::segment::{Doc, Sentence};
@@ -69,19 +69,10 @@ pub(crate) fn run(doc: &Doc) -> InternationalTransfers {
             no.push(s);
         }
         for sg in named {
-            match safeguards.iter_mut().find(|(q, _)| *q == sg) {
-                Some((_, list)) => list.push(s),
-                None => safeguards.push((sg, vec![s])),
-            }
+            super::add_to_kind(&mut safeguards, sg, s);
         }
     }
-    let ev = |list: &[&Sentence]| {
-        let mut v = Vec::new();
-        for s in list {
-            push_evidence(&mut v, doc, s);
-        }
-        v
-    };
+    let ev = |list: &[&Sentence]| super::evidence_of(doc, list);
     if !yes.is_empty() {
         out.verdict = YesNo::Yes;
         out.evidence = ev(&yes);
@@ -89,13 +80,9 @@ pub(crate) fn run(doc: &Doc) -> InternationalTransfers {
         out.verdict = YesNo::No;
         out.evidence = ev(&no);
     }
-    safeguards.sort_by_key(|(sg, _)| *sg);
-    out.safeguards = safeguards
-        .into_iter()
-        .map(|(safeguard, list)| SafeguardFinding {
-            safeguard,
-            evidence: ev(&list),
-        })
-        .collect();
+    out.safeguards = super::by_kind(doc, safeguards, |safeguard, evidence| SafeguardFinding {
+        safeguard,
+        evidence,
+    });
     out
 }
