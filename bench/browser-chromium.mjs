@@ -11,11 +11,10 @@
 //    Chromium trace of the real extension and from evaluating their source in an isolated world
 //    with a stubbed `chrome`; and the proof that no analyze message reached the background.
 import { createServer } from 'node:http';
-import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, existsSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { launchChromium } from '../tests/e2e/launch.mjs';
 import { buildPages } from './pages.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -66,15 +65,7 @@ await new Promise((r) => server.listen(0, '127.0.0.1', r));
 const base = `http://127.0.0.1:${server.address().port}`;
 
 async function launch() {
-  const userDataDir = mkdtempSync(join(tmpdir(), 'policy-lens-bench-'));
-  const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    viewport: { width: 1100, height: 800 },
-    args: [`--disable-extensions-except=${ext}`, `--load-extension=${ext}`,
-      '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic'],
-  });
+  const { context, userDataDir } = await launchChromium(ext, { prefix: 'policy-lens-bench-' });
   const sw = context.serviceWorkers()[0] ?? await context.waitForEvent('serviceworker', { timeout: 20000 });
   await sw.evaluate(async () => {
     for (let i = 0; i < 400 && !(globalThis.__policyLens && (globalThis.__policyLens.ready || globalThis.__policyLens.error)); i++) {

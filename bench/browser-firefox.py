@@ -22,21 +22,15 @@ import sys
 import tempfile
 import threading
 import time
-import uuid
 
-from selenium import webdriver
-from selenium.webdriver.firefox.options import Options
-from selenium.webdriver.firefox.service import Service
 from selenium.webdriver.support.ui import WebDriverWait
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "e2e"))
+from launch import EXT, EXT_BASE, FIREFOX  # noqa: E402
+from launch import options as firefox_options, start as start_firefox  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, ".."))
-EXT = os.path.join(ROOT, "dist", "firefox")
-FIREFOX = os.environ.get("FIREFOX_BIN", "/usr/bin/firefox-esr")
-GECKODRIVER = os.environ.get("GECKODRIVER", os.path.expanduser("~/.cargo/bin/geckodriver"))
-GECKO_ID = "policy-lens@policy-lens.example"
-UUID = str(uuid.uuid4())
-EXT_BASE = f"moz-extension://{UUID}"
 
 
 def fmt(x, d=1):
@@ -89,22 +83,15 @@ def start_server(directory, index):
 # ---- browser
 class Browser:
     def __init__(self):
-        opts = Options()
-        opts.binary_location = FIREFOX
-        opts.add_argument("-headless")
-        opts.add_argument("--width=1100")
-        opts.add_argument("--height=800")
-        opts.set_preference("extensions.webextensions.uuids", json.dumps({GECKO_ID: UUID}))
-        opts.set_preference("browser.shell.checkDefaultBrowser", False)
-        opts.set_preference("app.update.auto", False)
-        # Timer precision: Firefox rounds performance.now() (1 ms, or 20 µs when cross-origin isolated);
-        # the bench wants the real clock.
-        opts.set_preference("privacy.reduceTimerPrecision", False)
-        # Keep the event page alive through the run (default: suspended after 30 s idle; a suspended
-        # background starts cold again, see README).
-        opts.set_preference("extensions.background.idle.timeout", 600000)
-        service = Service(GECKODRIVER, service_args=["--allow-system-access"], log_output=os.devnull)
-        self.d = webdriver.Firefox(options=opts, service=service)
+        opts = firefox_options({
+            # Timer precision: Firefox rounds performance.now() (1 ms, or 20 µs when cross-origin
+            # isolated); the bench wants the real clock.
+            "privacy.reduceTimerPrecision": False,
+            # Keep the event page alive through the run (default: suspended after 30 s idle; a
+            # suspended background starts cold again, see README).
+            "extensions.background.idle.timeout": 600000,
+        })
+        self.d = start_firefox(opts)
         self.d.set_page_load_timeout(120)
         self.d.set_script_timeout(120)
         self.d.install_addon(EXT, temporary=True)

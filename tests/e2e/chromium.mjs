@@ -1,11 +1,10 @@
 // End-to-end test of dist/chrome in Debian's Chromium, driven by playwright-core.
 // Run after ./build.sh:  node tests/e2e/chromium.mjs   (hooks and pages: tests/e2e/README.md)
 import { createServer } from 'node:http';
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { join, dirname, normalize, extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { launchChromium } from './launch.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
@@ -54,15 +53,9 @@ if (!existsSync(join(ext, 'manifest.json'))) {
   process.exit(1);
 }
 
-const userDataDir = mkdtempSync(join(tmpdir(), 'policy-lens-chromium-'));
-const context = await chromium.launchPersistentContext(userDataDir, {
-  executablePath: '/usr/bin/chromium',
-  headless: true,
-  viewport: { width: 1100, height: 800 },
-  args: [`--disable-extensions-except=${ext}`, `--load-extension=${ext}`,
-    '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic',
-    '--enable-unsafe-extension-debugging'], // the CDP Extensions domain, for clickToolbarButton below
+const { context, userDataDir } = await launchChromium(ext, {
+  prefix: 'policy-lens-chromium-',
+  extraArgs: ['--enable-unsafe-extension-debugging'], // the CDP Extensions domain, for clickToolbarButton below
 });
 
 // Every request of the session, from pages, the service worker and the extension's pages: the

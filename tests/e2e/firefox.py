@@ -13,27 +13,21 @@ import threading
 import time
 import traceback
 import urllib.request
-import uuid
 
-from selenium import webdriver
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.actions.action_builder import ActionBuilder
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.firefox.options import Options
-from selenium.webdriver.firefox.service import Service
 from selenium.webdriver.support.ui import WebDriverWait
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import launch  # noqa: E402
+from launch import EXT, EXT_BASE, FIREFOX, GECKO_ID, GECKODRIVER  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
-EXT = os.path.join(ROOT, "dist", "firefox")
 PAGES = os.path.join(HERE, "pages")
 ARTIFACTS = os.path.join(HERE, "artifacts")
-FIREFOX = os.environ.get("FIREFOX_BIN", "/usr/bin/firefox-esr")
-GECKODRIVER = os.environ.get("GECKODRIVER", os.path.expanduser("~/.cargo/bin/geckodriver"))
-GECKO_ID = "policy-lens@policy-lens.example"
-UUID = str(uuid.uuid4())
-EXT_BASE = f"moz-extension://{UUID}"
 WAIT = 15  # seconds, upper bound for every WebDriverWait
 
 EXPECTED = {"sharing": "yes", "dnt": "notHonored", "age": "16", "contact": "privacy@lumen-notes.example"}
@@ -155,15 +149,7 @@ def main():
     base = f"http://127.0.0.1:{httpd.server_address[1]}"
     driver = None
     try:
-        opts = Options()
-        opts.binary_location = FIREFOX
-        opts.add_argument("-headless")
-        opts.add_argument("--width=1100")
-        opts.add_argument("--height=800")
-        opts.set_preference("extensions.webextensions.uuids", json.dumps({GECKO_ID: UUID}))
-        opts.set_preference("browser.shell.checkDefaultBrowser", False)
-        opts.set_preference("datareporting.policy.dataSubmissionEnabled", False)
-        opts.set_preference("app.update.auto", False)
+        opts = launch.options({"datareporting.policy.dataSubmissionEnabled": False})
         # Every request for another host goes to the test server (see Handler), which records it.
         port = httpd.server_address[1]
         for scheme in ("http", "ssl"):
@@ -178,8 +164,7 @@ def main():
             opts.set_preference(pref, value)
         # Release builds honour services.settings.server only with this variable (remote settings off).
         env = {**os.environ, "MOZ_REMOTE_SETTINGS_DEVTOOLS": "1"}
-        service = Service(GECKODRIVER, service_args=["--allow-system-access"], log_output=os.devnull, env=env)
-        driver = webdriver.Firefox(options=opts, service=service)
+        driver = launch.start(opts, env)
         _live["driver"] = driver
         driver.set_page_load_timeout(WAIT)
         driver.set_script_timeout(WAIT)
