@@ -39,6 +39,73 @@ pub struct Report {
     pub meta: Meta,
 }
 
+impl Report {
+    /// Every evidence of the report, in report order (a copy; quotes repeat where two findings
+    /// cite the same sentence).
+    pub fn all_evidence(&self) -> Vec<Evidence> {
+        let mut copy = self.clone();
+        copy.evidence_lists_mut()
+            .into_iter()
+            .flat_map(std::mem::take)
+            .collect()
+    }
+
+    /// Every list of evidence in the report, for the one pass that rewrites offsets. A finding
+    /// added to the report adds its lists here; `all_evidence` and the tests then see them.
+    pub(crate) fn evidence_lists_mut(&mut self) -> Vec<&mut Vec<Evidence>> {
+        let r = self;
+        let mut out: Vec<&mut Vec<Evidence>> = Vec::new();
+        let s = &mut r.third_party_sharing;
+        out.push(&mut s.evidence);
+        out.push(&mut s.marketing.evidence);
+        out.push(&mut s.sells.evidence);
+        s.purposes
+            .iter_mut()
+            .for_each(|p| out.push(&mut p.evidence));
+        s.named_third_parties
+            .iter_mut()
+            .for_each(|p| out.push(&mut p.evidence));
+        out.push(&mut r.do_not_track.evidence);
+        out.push(&mut r.global_privacy_control.evidence);
+        out.push(&mut r.minimum_age.evidence);
+        out.push(&mut r.contact.evidence);
+        out.push(&mut r.retention.evidence);
+        r.retention
+            .periods
+            .iter_mut()
+            .for_each(|p| out.push(&mut p.evidence));
+        r.rights
+            .rights
+            .iter_mut()
+            .for_each(|x| out.push(&mut x.evidence));
+        out.push(&mut r.rights.exercise.evidence);
+        r.opt_outs
+            .iter_mut()
+            .for_each(|x| out.push(&mut x.evidence));
+        out.push(&mut r.tracking.evidence);
+        r.tracking
+            .services
+            .iter_mut()
+            .for_each(|x| out.push(&mut x.evidence));
+        out.push(&mut r.security.evidence);
+        r.security
+            .measures
+            .iter_mut()
+            .for_each(|x| out.push(&mut x.evidence));
+        out.push(&mut r.security.breach_notification.evidence);
+        let c = &mut r.policy_changes;
+        out.push(&mut c.evidence);
+        c.notices.iter_mut().for_each(|x| out.push(&mut x.evidence));
+        c.updated.iter_mut().for_each(|x| out.push(&mut x.evidence));
+        let t = &mut r.international_transfers;
+        out.push(&mut t.evidence);
+        t.safeguards
+            .iter_mut()
+            .for_each(|x| out.push(&mut x.evidence));
+        out
+    }
+}
+
 /// Facts about the analysis itself, not about the policy.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]

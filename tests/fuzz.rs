@@ -39,23 +39,8 @@ fn config(cases: u32) -> Config {
 }
 
 /// Every evidence of a report.
-fn evidence(r: &Report) -> Vec<&Evidence> {
-    let t = &r.third_party_sharing;
-    let mut all: Vec<&Evidence> = Vec::new();
-    all.extend(&t.evidence);
-    for p in &t.purposes {
-        all.extend(&p.evidence);
-    }
-    for p in &t.named_third_parties {
-        all.extend(&p.evidence);
-    }
-    all.extend(&t.marketing.evidence);
-    all.extend(&t.sells.evidence);
-    all.extend(&r.do_not_track.evidence);
-    all.extend(&r.global_privacy_control.evidence);
-    all.extend(&r.minimum_age.evidence);
-    all.extend(&r.contact.evidence);
-    all
+fn evidence(r: &Report) -> Vec<Evidence> {
+    r.all_evidence()
 }
 
 /// The properties every report must have, for the analyzed text `text` (the input, or

@@ -19,16 +19,7 @@ impl Rng {
 /// Offsets are in range and ordered, and point at a character boundary of the UTF-16 text.
 #[track_caller]
 fn well_formed(text_utf16_len: usize, r: &Report) {
-    let mut all = Vec::new();
-    let t = &r.third_party_sharing;
-    all.extend(&t.evidence);
-    all.extend(&t.marketing.evidence);
-    all.extend(&t.sells.evidence);
-    all.extend(&r.do_not_track.evidence);
-    all.extend(&r.global_privacy_control.evidence);
-    all.extend(&r.minimum_age.evidence);
-    all.extend(&r.contact.evidence);
-    for e in all {
+    for e in r.all_evidence() {
         assert!(
             e.start <= e.end && e.end <= text_utf16_len,
             "bad span {}..{} of {text_utf16_len}",

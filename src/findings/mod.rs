@@ -154,53 +154,12 @@ pub(crate) fn push_evidence(list: &mut Vec<Evidence>, doc: &Doc, s: &Sentence) {
 /// Rewrites every evidence offset from bytes to UTF-16 code units.
 fn to_utf16(doc: &Doc, r: &mut Report) {
     let map = Utf16Map::new(&doc.text);
-    let fix = |list: &mut Vec<Evidence>| {
+    for list in r.evidence_lists_mut() {
         for e in list {
             e.start = map.convert(&doc.text, e.start);
             e.end = map.convert(&doc.text, e.end);
         }
-    };
-    let s = &mut r.third_party_sharing;
-    fix(&mut s.evidence);
-    fix(&mut s.marketing.evidence);
-    fix(&mut s.sells.evidence);
-    s.purposes.iter_mut().for_each(|p| fix(&mut p.evidence));
-    s.named_third_parties
-        .iter_mut()
-        .for_each(|p| fix(&mut p.evidence));
-    fix(&mut r.do_not_track.evidence);
-    fix(&mut r.global_privacy_control.evidence);
-    fix(&mut r.minimum_age.evidence);
-    fix(&mut r.contact.evidence);
-    fix(&mut r.retention.evidence);
-    r.retention
-        .periods
-        .iter_mut()
-        .for_each(|p| fix(&mut p.evidence));
-    r.rights
-        .rights
-        .iter_mut()
-        .for_each(|x| fix(&mut x.evidence));
-    fix(&mut r.rights.exercise.evidence);
-    r.opt_outs.iter_mut().for_each(|x| fix(&mut x.evidence));
-    fix(&mut r.tracking.evidence);
-    r.tracking
-        .services
-        .iter_mut()
-        .for_each(|x| fix(&mut x.evidence));
-    fix(&mut r.security.evidence);
-    r.security
-        .measures
-        .iter_mut()
-        .for_each(|x| fix(&mut x.evidence));
-    fix(&mut r.security.breach_notification.evidence);
-    let c = &mut r.policy_changes;
-    fix(&mut c.evidence);
-    c.notices.iter_mut().for_each(|x| fix(&mut x.evidence));
-    c.updated.iter_mut().for_each(|x| fix(&mut x.evidence));
-    let t = &mut r.international_transfers;
-    fix(&mut t.evidence);
-    t.safeguards.iter_mut().for_each(|x| fix(&mut x.evidence));
+    }
 }
 
 /// Cuts a normalised sentence into clauses at contrast words, so that "we honor X, but we do
