@@ -344,8 +344,14 @@ fn atx_level(t: &str) -> Option<u8> {
 
 /// Length of a list marker (`- `, `* `, `1. `, `a) `, `• `) at the start of a trimmed line.
 fn list_marker_len(t: &str) -> Option<usize> {
+    // Only these bytes start the markers of the list below ('•', '·' and '–' start with 0xE2,
+    // 0xC2 and 0xE2).
+    let symbol = t
+        .as_bytes()
+        .first()
+        .is_some_and(|b| matches!(b, b'-' | b'*' | b'+' | b'o' | 0xC2 | 0xE2));
     for m in ["- ", "* ", "+ ", "• ", "· ", "– ", "o "] {
-        if t.starts_with(m) && t.len() > m.len() {
+        if symbol && t.starts_with(m) && t.len() > m.len() {
             if m == "o " {
                 continue;
             }
@@ -372,8 +378,8 @@ fn list_marker_len(t: &str) -> Option<usize> {
 /// A single line that reads as a title: short, no closing full stop, starts with a capital.
 fn looks_like_heading(raw: &str) -> bool {
     let t = raw.trim().trim_matches(['*', '_', ' ']);
-    let words = t.split_whitespace().count();
-    if t.is_empty() || t.len() > 90 || words > 12 {
+    // The length first: a paragraph's words need not be counted.
+    if t.is_empty() || t.len() > 90 || t.split_whitespace().count() > 12 {
         return false;
     }
     if t.ends_with(['.', ',', ';', '!']) || t.contains("](") {
@@ -419,6 +425,16 @@ pub(crate) fn split_sentences(raw: &str) -> Vec<(usize, usize)> {
     let mut start = 0usize;
     let mut i = 0usize;
     while i < bytes.len() {
+        // Up to MAX_SENTENCE bytes into a sentence only a full stop, '!', '?' or a line break
+        // can end it: skip the bytes in between.
+        let limit = bytes.len().min(start + MAX_SENTENCE + 1);
+        if i < limit && !may_end_sentence(bytes[i]) {
+            i += bytes[i..limit]
+                .iter()
+                .position(|&b| may_end_sentence(b))
+                .unwrap_or(limit - i);
+            continue;
+        }
         let b = bytes[i];
         let mut cut = None;
         if matches!(b, b'.' | b'!' | b'?') {
@@ -468,6 +484,11 @@ pub(crate) fn split_sentences(raw: &str) -> Vec<(usize, usize)> {
     out
 }
 
+/// The bytes at which [`split_sentences`] looks for the end of a sentence before it grows long.
+fn may_end_sentence(b: u8) -> bool {
+    matches!(b, b'.' | b'!' | b'?' | b'\n')
+}
+
 fn push_span(raw: &str, start: usize, end: usize, out: &mut Vec<(usize, usize)>) {
     let s = &raw[start..end];
     let lead = s.len() - s.trim_start().len();
@@ -478,13 +499,21 @@ fn push_span(raw: &str, start: usize, end: usize, out: &mut Vec<(usize, usize)>)
 }
 
 fn is_abbreviation(before: &str) -> bool {
-    let word: String = before
+    let word = before
         .rsplit(|c: char| c.is_whitespace() || c == '(')
         .next()
-        .unwrap_or("")
-        .to_lowercase();
+        .unwrap_or("");
+    if word.is_ascii() {
+        // The common case, without lower-casing into a new string (ASCII lower case keeps
+        // one byte per character, and the abbreviations are ASCII).
+        if word.len() == 1 && word.as_bytes()[0].is_ascii_alphabetic() {
+            return true; // an initial: "J. Smith", "U. S."
+        }
+        return ABBREVIATIONS.iter().any(|a| a.eq_ignore_ascii_case(word));
+    }
+    let word = word.to_lowercase();
     if word.chars().count() == 1 && word.chars().all(|c| c.is_alphabetic()) {
-        return true; // an initial: "J. Smith", "U. S."
+        return true;
     }
     ABBREVIATIONS.contains(&word.as_str())
 }

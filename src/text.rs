@@ -20,35 +20,55 @@ pub(crate) fn display(raw: &str) -> String {
 
 /// [`display`], but for text that is not markup (a DOM block's visible text): tag-shaped text
 /// stays, because it is what the page shows.
+///
+/// Both forms work on bytes: runs of bytes that come out unchanged ([`plain_run`]) are copied
+/// whole, and only the other characters (markup, white space, non-ASCII) are looked at one by
+/// one. The result is the same as going through the text character by character.
 pub(crate) fn display_as(raw: &str, markup: bool) -> String {
+    let bytes = raw.as_bytes();
+    let mut out = String::with_capacity(raw.len());
+    let mut i = 0;
     if !markup {
-        let mut out = String::with_capacity(raw.len());
-        for c in raw.chars() {
+        while i < bytes.len() {
+            let run = plain_run(&bytes[i..], &TEXT_PLAIN);
+            if run > 0 {
+                out.push_str(&raw[i..i + run]);
+                i += run;
+                continue;
+            }
+            let c = char_at(raw, i);
+            i += c.len_utf8();
             if c.is_whitespace() {
                 push_space(&mut out);
             } else {
                 out.push(c);
             }
         }
-        return out.trim().to_string();
+        trim_in_place(&mut out);
+        return out;
     }
-    let mut out = String::with_capacity(raw.len());
-    let mut chars = raw.char_indices().peekable();
-    let bytes = raw.as_bytes();
     let mut at_line_start = true;
-    while let Some((i, c)) = chars.next() {
-        if at_line_start {
-            // Heading marks, quote marks and list markers at the start of a line.
-            if c == '#' || c == '>' {
+    while i < bytes.len() {
+        if !at_line_start {
+            let run = plain_run(&bytes[i..], &MARKUP_PLAIN);
+            if run > 0 {
+                out.push_str(&raw[i..i + run]);
+                i += run;
                 continue;
             }
-            if c.is_whitespace() {
+        }
+        let c = char_at(raw, i);
+        // Where the next character starts, unless `c` takes more with it.
+        let mut next = i + c.len_utf8();
+        if at_line_start {
+            // Heading marks, quote marks and list markers at the start of a line.
+            if c == '#' || c == '>' || c.is_whitespace() {
+                i = next;
                 continue;
             }
             at_line_start = false;
-            if matches!(c, '-' | '*' | '+' | '•')
-                && bytes.get(i + c.len_utf8()).is_some_and(|b| *b == b' ')
-            {
+            if matches!(c, '-' | '*' | '+' | '•') && bytes.get(next) == Some(&b' ') {
+                i = next;
                 continue;
             }
         }
@@ -61,18 +81,23 @@ pub(crate) fn display_as(raw: &str, markup: bool) -> String {
             '_' if (i == 0 || !bytes[i - 1].is_ascii_alphanumeric())
                 || bytes.get(i + 1).is_none_or(|b| !b.is_ascii_alphanumeric()) => {}
             '\\' => {
-                if let Some((_, n)) = chars.next() {
+                // The escaped character stays, whatever it is.
+                if next < bytes.len() {
+                    let n = char_at(raw, next);
                     out.push(n);
+                    next += n.len_utf8();
                 }
             }
             '!' if bytes.get(i + 1) == Some(&b'[') => {}
             ']' if bytes.get(i + 1) == Some(&b'(') => {
-                // Skip the "(target)" of a markdown link.
+                // Skip the "(target)" of a markdown link, up to its balancing ')' (or the end).
                 let mut depth = 0;
-                for (_, n) in chars.by_ref() {
-                    match n {
-                        '(' => depth += 1,
-                        ')' => {
+                while next < bytes.len() {
+                    let b = bytes[next];
+                    next += 1;
+                    match b {
+                        b'(' => depth += 1,
+                        b')' => {
                             depth -= 1;
                             if depth == 0 {
                                 break;
@@ -100,18 +125,15 @@ pub(crate) fn display_as(raw: &str, markup: bool) -> String {
                             || rest[..n].contains('@') =>
                     {
                         out.push_str(rest[..n].trim_start_matches("mailto:"));
-                        for _ in 0..rest[..n].chars().count() + 1 {
-                            chars.next();
-                        }
+                        // Past the '>'.
+                        next = i + 1 + n + 1;
                     }
                     Some(n)
                         if rest.starts_with(|c: char| {
                             c.is_ascii_alphabetic() || c == '/' || c == '!'
                         }) =>
                     {
-                        for _ in 0..rest[..n].chars().count() + 1 {
-                            chars.next();
-                        }
+                        next = i + 1 + n + 1;
                         push_space(&mut out);
                     }
                     _ => out.push('<'),
@@ -120,38 +142,109 @@ pub(crate) fn display_as(raw: &str, markup: bool) -> String {
             c if c.is_whitespace() => push_space(&mut out),
             c => out.push(c),
         }
+        i = next;
     }
-    let t = out.trim();
-    if t.len() == out.len() {
-        out
-    } else {
-        t.to_string()
-    }
+    trim_in_place(&mut out);
+    out
 }
 
-/// Does `rest` (starting at '[') open a markdown link, `[text](target)`?
+/// A table of the bytes that a text form copies unchanged: every ASCII byte but white space and
+/// those in `special`. (The space is left to [`plain_run`]; non-ASCII bytes are never plain.)
+const fn plain_table(special: &[u8]) -> [bool; 256] {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 128 {
+        // The ASCII characters for which `char::is_whitespace` holds.
+        table[b] = !matches!(b as u8, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ');
+        b += 1;
+    }
+    let mut k = 0;
+    while k < special.len() {
+        table[special[k] as usize] = false;
+        k += 1;
+    }
+    table
+}
+
+/// Bytes that [`display_as`] copies unchanged from plain text.
+static TEXT_PLAIN: [bool; 256] = plain_table(b"");
+
+/// Bytes that [`display_as`] copies unchanged from markup, away from the start of a line.
+static MARKUP_PLAIN: [bool; 256] = plain_table(b"*`_\\![]<");
+
+/// Bytes that [`normalize`] copies unchanged: no upper case, no back quote.
+static NORM_PLAIN: [bool; 256] = plain_table(b"`ABCDEFGHIJKLMNOPQRSTUVWXYZ");
+
+/// Length of the run at the start of `bytes` that comes out unchanged: bytes that `plain`
+/// marks, and single spaces after them (a space that a run starts with, or a second space,
+/// goes through [`push_space`]).
+fn plain_run(bytes: &[u8], plain: &[bool; 256]) -> usize {
+    let mut n = 0;
+    while let Some(&b) = bytes.get(n) {
+        if plain[b as usize] || (b == b' ' && n > 0 && bytes[n - 1] != b' ') {
+            n += 1;
+        } else {
+            break;
+        }
+    }
+    n
+}
+
+/// The character that starts at byte `i` of `s` (a character boundary before the end).
+fn char_at(s: &str, i: usize) -> char {
+    s[i..]
+        .chars()
+        .next()
+        .expect("a character at a boundary before the end")
+}
+
+/// Removes leading and trailing white space without copying the rest.
+fn trim_in_place(out: &mut String) {
+    out.truncate(out.trim_end().len());
+    let lead = out.len() - out.trim_start().len();
+    out.drain(..lead);
+}
+
+/// Does `rest` (starting at '[') open a markdown link, `[text](target)`: is there a "](" in the
+/// next 400 bytes, with no '[' or line break before it?
 fn is_link_text(rest: &str) -> bool {
     let mut end = rest.len().min(400);
     while !rest.is_char_boundary(end) {
         end -= 1;
     }
-    let window = &rest[1..end];
-    match window.find("](") {
-        Some(i) => !window[..i].contains(['[', '\n']),
-        None => false,
+    let window = &rest.as_bytes()[1..end];
+    for (k, &b) in window.iter().enumerate() {
+        match b {
+            b']' if window.get(k + 1) == Some(&b'(') => return true,
+            b'[' | b'\n' => return false,
+            _ => {}
+        }
     }
+    false
 }
 
 fn push_space(out: &mut String) {
-    if !out.is_empty() && !out.ends_with(' ') {
+    if out.as_bytes().last().is_some_and(|&b| b != b' ') {
         out.push(' ');
     }
 }
 
 /// The form the rules match: lower case, straight quotes and hyphens, folded white space.
+///
+/// Runs of bytes that stay as they are (lower-case ASCII, single spaces) are copied whole.
 pub(crate) fn normalize(display: &str) -> String {
+    let bytes = display.as_bytes();
     let mut out = String::with_capacity(display.len());
-    for c in display.chars() {
+    let mut i = 0;
+    while i < bytes.len() {
+        let run = plain_run(&bytes[i..], &NORM_PLAIN);
+        if run > 0 {
+            out.push_str(&display[i..i + run]);
+            i += run;
+            continue;
+        }
+        let c = char_at(display, i);
+        i += c.len_utf8();
         match c {
             '\u{2018}' | '\u{2019}' | '\u{02bc}' | '`' | '\u{00b4}' => out.push('\''),
             '\u{201c}' | '\u{201d}' | '\u{00ab}' | '\u{00bb}' => out.push('"'),
@@ -170,7 +263,7 @@ pub(crate) fn normalize(display: &str) -> String {
 pub(crate) fn inline_links(raw: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut rest = raw;
-    while let Some(i) = rest.find("](") {
+    while let Some(i) = find_link_open(rest) {
         let after = &rest[i + 2..];
         let end = after.find([')', ' ', '\n']).unwrap_or(after.len());
         let target = &after[..end];
@@ -180,6 +273,20 @@ pub(crate) fn inline_links(raw: &str) -> Vec<String> {
         rest = &after[end..];
     }
     out
+}
+
+/// Byte offset of the first "](" in `s`: `s.find("](")`, but without building a string
+/// searcher for each call (finding a single byte is a fast `memchr`).
+fn find_link_open(s: &str) -> Option<usize> {
+    let mut from = 0;
+    while let Some(k) = s[from..].find(']') {
+        let at = from + k;
+        if s.as_bytes().get(at + 1) == Some(&b'(') {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
 }
 
 /// Converts byte offsets into UTF-16 offsets of the same text, many at a time.
@@ -262,6 +369,37 @@ mod tests {
             display_as("a <script>x</script>\n b", false),
             "a <script>x</script> b"
         );
+    }
+
+    #[test]
+    fn copied_runs_keep_white_space_folding_and_escapes() {
+        // (raw, display, plain-text display, normalize)
+        let cases = [
+            (
+                "  Two  spaces,\ttab \u{a0}and\u{2009}nbsp ",
+                "Two spaces, tab and nbsp",
+                "Two spaces, tab and nbsp",
+                "two spaces, tab and nbsp ",
+            ),
+            ("a\\  b\\\nc", "a b\nc", "a\\ b\\ c", "a\\ b\\ c"),
+            (
+                "- [x](y) *b* _c_ d_e <http://a b> <b>t</b>",
+                "x b c d_e http://a b t",
+                "- [x](y) *b* _c_ d_e <http://a b> <b>t</b>",
+                "- [x](y) *b* _c_ d_e <http://a b> <b>t</b>",
+            ),
+            (
+                "Ünï 😀 ÉTÉ   `q´",
+                "Ünï 😀 ÉTÉ q´",
+                "Ünï 😀 ÉTÉ `q´",
+                "ünï 😀 été 'q'",
+            ),
+        ];
+        for (raw, markup, plain, norm) in cases {
+            assert_eq!(display_as(raw, true), markup, "display_as({raw:?}, true)");
+            assert_eq!(display_as(raw, false), plain, "display_as({raw:?}, false)");
+            assert_eq!(normalize(raw), norm, "normalize({raw:?})");
+        }
     }
 
     #[test]
