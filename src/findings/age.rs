@@ -56,14 +56,15 @@ pub(crate) fn run(doc: &Doc) -> MinimumAge {
         if prev_other && continues {
             found.iter_mut().for_each(|m| m.role = Role::Other);
         }
-        prev_other = r.is("other", &s.norm) || prev_other && continues;
+        let other = r.is("other", &s.norm);
+        prev_other = other || prev_other && continues;
         if children && found.is_empty() && r.is("scope", &s.norm) && !r.is("regional", &s.norm) {
             general_statement = true;
         }
         if (children || !found.is_empty())
             && r.is("consent", &s.norm)
             && !r.is("consent_denied", &s.norm)
-            && !r.is("other", &s.norm)
+            && !other
         {
             consent_sentences.push(s);
         }

@@ -10,34 +10,37 @@ pub(crate) fn run(doc: &Doc) -> Contact {
     let mut out = Contact::default();
     let mut evidence_of: Vec<&Sentence> = Vec::new();
     let mut postal_blocks: Vec<usize> = Vec::new();
-    // Each cue once per sentence and heading.
-    let heading_ctx: Vec<bool> = doc
-        .headings
-        .iter()
-        .map(|h| r.is("heading", &h.norm))
-        .collect();
-    let ctx: Vec<bool> = doc
-        .sentences
-        .iter()
-        .map(|s| r.is("context", &s.norm))
-        .collect();
-    let alien: Vec<bool> = doc
-        .sentences
-        .iter()
-        .map(|s| r.is("not_operator", &s.norm))
-        .collect();
+    // Each cue once per sentence and heading, the sentences' when first needed.
+    let mut cues = Cues {
+        heading: doc
+            .headings
+            .iter()
+            .map(|h| r.is("heading", &h.norm))
+            .collect(),
+        context: SentenceCue::new(doc, r, "context"),
+        not_operator: SentenceCue::new(doc, r, "not_operator"),
+    };
+    let ctx = &mut cues.context;
+    let alien = &mut cues.not_operator;
     for (i, s) in doc.sentences.iter().enumerate() {
         let n = s.norm.as_str();
-        let in_section = s.heading.is_some_and(|h| {
-            heading_ctx[h] || doc.headings[h].parent.is_some_and(|p| heading_ctx[p])
-        });
-        let context = in_section || ctx[i] || previous_is_context(doc, i, &ctx);
-        let foreign = alien[i]
-            || (n.len() < 400
-                && i > 0
-                && alien[i - 1]
-                && s.start.saturating_sub(doc.sentences[i - 1].end) < 400
-                && !r.is("first_person", n));
+        let mut context_memo = None;
+        let mut context = || {
+            *context_memo.get_or_insert_with(|| {
+                in_section(doc, &cues.heading, s) || ctx.at(i) || previous_is_context(doc, i, ctx)
+            })
+        };
+        let mut foreign_memo = None;
+        let mut foreign = || {
+            *foreign_memo.get_or_insert_with(|| {
+                alien.at(i)
+                    || (n.len() < 400
+                        && i > 0
+                        && alien.at(i - 1)
+                        && s.start.saturating_sub(doc.sentences[i - 1].end) < 400
+                        && !r.is("first_person", n))
+            })
+        };
         let mut used = false;
         // Emails: written out, obfuscated, or only in a mailto: link of the block.
         if n.contains('@')
@@ -46,7 +49,7 @@ pub(crate) fn run(doc: &Doc) -> Contact {
             || n.contains("{at}")
             || n.contains(" dot ")
         {
-            used |= written_emails(r, n, foreign, &mut out.emails);
+            used |= written_emails(r, n, foreign(), &mut out.emails);
             let spelled = if n.contains(" dot ") {
                 r.captures_all("email_spelled", n)
             } else {
@@ -63,7 +66,7 @@ pub(crate) fn run(doc: &Doc) -> Contact {
                         first_label,
                         "the" | "a" | "an" | "our" | "your" | "this" | "that" | "its"
                     );
-                    if n[..].contains(&format!("{user}@")) || foreign || stop {
+                    if n[..].contains(&format!("{user}@")) || foreign() || stop {
                         continue;
                     }
                     let domain: String = domain
@@ -79,8 +82,9 @@ pub(crate) fn run(doc: &Doc) -> Contact {
                 }
             }
         }
-        if s.nth_in_block == 0 && !foreign {
-            for link in &doc.blocks[s.block].links {
+        let links = &doc.blocks[s.block].links;
+        if s.nth_in_block == 0 && !links.is_empty() && !foreign() {
+            for link in links {
                 let l = link.trim();
                 if let Some(addr) = l
                     .strip_prefix("mailto:")
@@ -99,19 +103,18 @@ pub(crate) fn run(doc: &Doc) -> Contact {
                         used |= add(&mut out.emails, addr);
                     }
                 } else if let Some(tel) = l.strip_prefix("tel:") {
-                    if context {
+                    if context() {
                         used |= add(&mut out.phones, tel.trim().to_string());
                     }
-                } else if context
-                    && is_web(l)
-                    && !foreign_url(r, &l.to_lowercase())
-                    && r.is("channel_link", &l.to_lowercase())
-                {
-                    used |= add(&mut out.urls, l.trim_end_matches('?').to_string());
+                } else if context() && is_web(l) {
+                    let lower = l.to_lowercase();
+                    if !foreign_url(r, &lower) && r.is("channel_link", &lower) {
+                        used |= add(&mut out.urls, l.trim_end_matches('?').to_string());
+                    }
                 }
             }
         }
-        if context && !foreign {
+        if context() && !foreign() {
             used |= phones(r, s, &mut out.phones);
             for (a, b) in r.find_all("url", n) {
                 let url = as_written(s, a, b);
@@ -161,7 +164,8 @@ pub(crate) fn run(doc: &Doc) -> Contact {
         }
         let text = crate::text::display_as(raw, doc.markup);
         let norm = crate::text::normalize(&text);
-        let foreign = r.is("not_operator", &norm) || previous_is_foreign(doc, b.start, r);
+        let foreign = r.is("not_operator", &norm)
+            || previous_is_foreign(doc, b.start, &mut cues.not_operator);
         let mut used = !foreign && written_emails(r, &norm, false, &mut out.emails);
         for link in &b.links {
             if let Some(addr) = link.trim().strip_prefix("mailto:") {
@@ -194,6 +198,7 @@ pub(crate) fn run(doc: &Doc) -> Contact {
     short_line_addresses(
         doc,
         r,
+        &mut cues,
         &postal_blocks,
         &mut out.postal_addresses,
         &mut heading_lines,
@@ -206,8 +211,48 @@ pub(crate) fn run(doc: &Doc) -> Contact {
     out
 }
 
+/// The cues read per heading and sentence.
+struct Cues<'d> {
+    /// Per heading: does it speak of contact (`heading`)?
+    heading: Vec<bool>,
+    context: SentenceCue<'d>,
+    not_operator: SentenceCue<'d>,
+}
+
+/// Does the sentence sit under a contact heading (its own or the one above)? `heading`: the
+/// headings' cue.
+fn in_section(doc: &Doc, heading: &[bool], s: &Sentence) -> bool {
+    s.heading
+        .is_some_and(|h| heading[h] || doc.headings[h].parent.is_some_and(|p| heading[p]))
+}
+
+/// A cue of the rule file read per sentence: each sentence's answer once, when first asked.
+struct SentenceCue<'d> {
+    doc: &'d Doc,
+    r: &'d RuleSet,
+    cue: &'static str,
+    memo: Vec<Option<bool>>,
+}
+
+impl<'d> SentenceCue<'d> {
+    fn new(doc: &'d Doc, r: &'d RuleSet, cue: &'static str) -> Self {
+        SentenceCue {
+            doc,
+            r,
+            cue,
+            memo: vec![None; doc.sentences.len()],
+        }
+    }
+
+    /// Does the cue match sentence `i`?
+    fn at(&mut self, i: usize) -> bool {
+        let SentenceCue { doc, r, cue, memo } = self;
+        *memo[i].get_or_insert_with(|| r.is(cue, &doc.sentences[i].norm))
+    }
+}
+
 /// A sentence directly after "contact us at:" or in the same block as one.
-fn previous_is_context(doc: &Doc, i: usize, ctx: &[bool]) -> bool {
+fn previous_is_context(doc: &Doc, i: usize, ctx: &mut SentenceCue) -> bool {
     let s = &doc.sentences[i];
     // Earlier sentences of the same block, then the last one before the block.
     let mut k = i;
@@ -217,7 +262,7 @@ fn previous_is_context(doc: &Doc, i: usize, ctx: &[bool]) -> bool {
         if p.block != s.block && p.block + 1 != s.block {
             return false;
         }
-        if p.norm.len() < 300 && ctx[k] {
+        if p.norm.len() < 300 && ctx.at(k) {
             return true;
         }
         if p.block != s.block {
@@ -232,6 +277,7 @@ fn previous_is_context(doc: &Doc, i: usize, ctx: &[bool]) -> bool {
 fn short_line_addresses(
     doc: &Doc,
     r: &RuleSet,
+    cues: &mut Cues,
     done: &[usize],
     out: &mut Vec<String>,
     ev: &mut Vec<Sentence>,
@@ -300,12 +346,12 @@ fn short_line_addresses(
         let start = doc.blocks[lines[from].0].start;
         let i = doc.sentences.partition_point(|t| t.start < start);
         let prev = (i > 0).then(|| &doc.sentences[i - 1]);
-        let about_contact = prev.is_some_and(|p| {
-            r.is("context", &p.norm) || doc.headings_of(p).take(2).any(|h| r.is("heading", &h.norm))
-        }) || norms[..street]
-            .iter()
-            .any(|n| r.is("heading", n) || r.is("context", n));
-        let foreign = prev.is_some_and(|p| r.is("not_operator", &p.norm))
+        let about_contact = prev
+            .is_some_and(|p| cues.context.at(i - 1) || in_section(doc, &cues.heading, p))
+            || norms[..street]
+                .iter()
+                .any(|n| r.is("heading", n) || r.is("context", n));
+        let foreign = prev.is_some() && cues.not_operator.at(i - 1)
             || norms[from..to].iter().any(|n| r.is("not_operator", n));
         if !about_contact || foreign {
             continue;
@@ -331,11 +377,10 @@ fn short_line_addresses(
 }
 
 /// The sentence before a byte offset speaks of someone else (a regulator, a third party).
-fn previous_is_foreign(doc: &Doc, at: usize, r: &RuleSet) -> bool {
+/// `alien`: the sentences' `not_operator` cue.
+fn previous_is_foreign(doc: &Doc, at: usize, alien: &mut SentenceCue) -> bool {
     let i = doc.sentences.partition_point(|t| t.start < at);
-    i > 0
-        && r.is("not_operator", &doc.sentences[i - 1].norm)
-        && at.saturating_sub(doc.sentences[i - 1].end) < 400
+    i > 0 && alien.at(i - 1) && at.saturating_sub(doc.sentences[i - 1].end) < 400
 }
 
 /// Written-out addresses of a normalised sentence.

@@ -82,6 +82,7 @@ pub(crate) fn run(doc: &Doc) -> Rights {
         })
         .collect();
     let mut seen_heading = vec![false; doc.headings.len()];
+    let mut heading_children: Vec<Option<bool>> = vec![None; doc.headings.len()];
     let mut yes: Vec<Vec<&Sentence>> = vec![Vec::new(); 12];
     let mut no: Vec<Vec<&Sentence>> = vec![Vec::new(); 12];
     let mut ex = Exercise::default();
@@ -106,8 +107,9 @@ pub(crate) fn run(doc: &Doc) -> Rights {
             }
         }
         let about_children = r.is("children", n)
-            || s.heading
-                .is_some_and(|h| r.is("children", &doc.headings[h].norm));
+            || s.heading.is_some_and(|h| {
+                *heading_children[h].get_or_insert_with(|| r.is("children", &doc.headings[h].norm))
+            });
         let parents_request = about_children && !r.is("children_own", n);
         if !parents_request && r.is("gate", n) {
             let item = doc.blocks[s.block].kind == crate::BlockKind::ListItem;

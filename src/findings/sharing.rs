@@ -3,6 +3,7 @@
 use crate::report::{NamedParty, Purpose, PurposeFinding, ThirdPartySharing, Verdict, YesNo};
 use crate::rules::{self, RuleSet};
 use crate::segment::{Doc, Sentence};
+use std::cell::OnceCell;
 
 /// What one sentence says about disclosure.
 #[derive(Debug, Default, Clone)]
@@ -51,9 +52,34 @@ fn only_legal_or_consent(ps: &[Purpose]) -> bool {
             .all(|p| matches!(p, Purpose::Legal | Purpose::WithConsent))
 }
 
-fn classify(doc: &Doc, s: &Sentence, r: &RuleSet) -> Facts {
+/// Does the sentence sit under a sharing heading (its own or the one above)? `cache` holds the
+/// answer per heading.
+fn in_sharing_section(doc: &Doc, s: &Sentence, r: &RuleSet, cache: &mut [Option<bool>]) -> bool {
+    let mut next = s.heading;
+    for _ in 0..2 {
+        let Some(h) = next else {
+            return false;
+        };
+        let heading = &doc.headings[h];
+        if *cache[h].get_or_insert_with(|| r.is("section_sharing", &heading.norm)) {
+            return true;
+        }
+        next = heading.parent;
+    }
+    false
+}
+
+/// `section` caches [`in_sharing_section`] per heading.
+fn classify(doc: &Doc, s: &Sentence, r: &RuleSet, section: &mut [Option<bool>]) -> Facts {
     let n = s.norm.as_str();
     let mut f = Facts::default();
+    // Cues read more than once below, each read at most once.
+    let data = OnceCell::new();
+    let is_data = || *data.get_or_init(|| r.is("data", n));
+    let sell_data = OnceCell::new();
+    let is_sell_data = || *sell_data.get_or_init(|| r.is("sell_data", n));
+    let purposes = OnceCell::new();
+    let purposes_n = || purposes.get_or_init(|| purposes_in(r, n));
     let disclose = r.is("disclose", n);
     let tp_collect = r.is("tp_collect", n);
     let sell = r.is("sell", n);
@@ -61,23 +87,21 @@ fn classify(doc: &Doc, s: &Sentence, r: &RuleSet) -> Facts {
     let optout = r.is("sale_optout", n);
     // A list item under a sharing heading names a recipient without a verb
     // ("Our payment provider, which processes your card on our behalf").
-    let list_item_recipient = doc.blocks[s.block].kind == crate::BlockKind::ListItem
-        && r.is("recipient", n)
-        && doc
-            .headings_of(s)
-            .take(2)
-            .any(|h| r.is("section_sharing", &h.norm));
+    let is_item = doc.blocks[s.block].kind == crate::BlockKind::ListItem;
+    let item_recipient = is_item && r.is("recipient", n);
+    let list_item_recipient = item_recipient && in_sharing_section(doc, s, r, section);
     if !(disclose || tp_collect || sell || concede || optout || list_item_recipient) {
         return f;
     }
     if r.is("meta", n) {
         return f;
     }
-    let recipient = r.is("recipient", n);
-    let in_sharing_section = doc
-        .headings_of(s)
-        .take(2)
-        .any(|h| r.is("section_sharing", &h.norm));
+    let recipient = if is_item {
+        item_recipient
+    } else {
+        r.is("recipient", n)
+    };
+    let in_sharing_section = in_sharing_section(doc, s, r, section);
     let mut deny = r.is("deny", n);
     let mut sell_denied_for_money = false;
     if deny && r.is("deny_void", n) {
@@ -88,14 +112,18 @@ fn classify(doc: &Doc, s: &Sentence, r: &RuleSet) -> Facts {
     if deny && r.is("dns_link", n) && !r.is("we_deny", n) {
         // The name of a Do Not Sell link: at most an opt-out offer, or selling said elsewhere.
         deny = false;
-        if !(sell && r.is("sell_data", n)) {
+        if !(sell && is_sell_data()) {
             f.sale_weak = concede || optout;
             return f;
         }
     }
+    let (denial, exception) = if deny {
+        split_exception(r, n)
+    } else {
+        (n, None)
+    };
     if deny {
         // "We do not sell it for money" denies nothing.
-        let denial = split_exception(r, n).0;
         if r.is("deny_sell_void", denial) && !r.is("any_consideration", denial) {
             deny = false;
             sell_denied_for_money = true;
@@ -106,7 +134,6 @@ fn classify(doc: &Doc, s: &Sentence, r: &RuleSet) -> Facts {
         return f;
     }
     if deny {
-        let (denial, exception) = split_exception(r, n);
         let exc_purposes = exception.map(|e| purposes_in(r, e)).unwrap_or_default();
         let scoped = r.is("deny_marketing_scope", denial);
         // "We do not sell it, and we do not share it for their marketing": the marketing scope
@@ -161,23 +188,23 @@ fn classify(doc: &Doc, s: &Sentence, r: &RuleSet) -> Facts {
     if r.is("user_act", n) && !n.contains("we ") {
         return f;
     }
-    let limited = disclose && !recipient && r.is("only_limit", n) && r.is("data", n);
+    let limited = disclose && !recipient && r.is("only_limit", n) && is_data();
     if limited {
         // "We only disclose it when required by law": the named cases are the only ones.
-        f.purposes = purposes_in(r, n);
+        f.purposes = purposes_n().clone();
         f.affirm = !f.purposes.is_empty();
         return f;
     }
-    let listed = in_sharing_section && (disclose || recipient) && !purposes_in(r, n).is_empty()
+    let listed = in_sharing_section && (disclose || recipient) && !purposes_n().is_empty()
         || list_item_recipient;
-    let bt_data = disclose && r.is("data", n) && r.is("p_businessTransfer", n);
+    let bt_data = disclose && is_data() && r.is("p_businessTransfer", n);
     if tp_collect
         || listed
         || bt_data
-        || (disclose && (recipient || in_sharing_section && r.is("data", n)))
+        || (disclose && (recipient || in_sharing_section && is_data()))
     {
         f.affirm = true;
-        f.purposes = purposes_in(r, n);
+        f.purposes = purposes_n().clone();
         if f.purposes.is_empty() && in_sharing_section {
             if let Some(h) = doc.headings_of(s).next() {
                 f.purposes = purposes_in(r, &h.norm);
@@ -188,7 +215,7 @@ fn classify(doc: &Doc, s: &Sentence, r: &RuleSet) -> Facts {
             f.purposes.push(Purpose::Advertising);
         }
         let bt = f.purposes.contains(&Purpose::BusinessTransfer);
-        if sell && !bt && !deny && !sell_denied_for_money && r.is("sell_data", n) {
+        if sell && !bt && !deny && !sell_denied_for_money && is_sell_data() {
             if r.is("sell_hypothetical", n) {
                 f.sale_weak = true;
             } else {
@@ -229,8 +256,9 @@ pub(crate) fn run(doc: &Doc) -> ThirdPartySharing {
     let mut sell_weak = Vec::new();
     let mut sell_no = Vec::new();
     let mut purposes: Vec<(Purpose, Vec<&Sentence>)> = Vec::new();
+    let mut section = vec![None; doc.headings.len()];
     for s in &doc.sentences {
-        let f = classify(doc, s, r);
+        let f = classify(doc, s, r, &mut section);
         if f.affirm {
             if only_legal_or_consent(&f.purposes) {
                 legal_only.push(s);

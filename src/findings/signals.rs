@@ -6,8 +6,27 @@ use crate::rules;
 use crate::segment::{Doc, Sentence};
 use std::borrow::Cow;
 
-/// The verdict for one signal (`do_not_track` or `global_privacy_control`).
-pub(crate) fn run(doc: &Doc, finding: &str) -> SignalFinding {
+/// The verdicts for Do Not Track and Global Privacy Control. Each run reads both signals'
+/// `mention` cue of every sentence: it is read once here for both.
+pub(crate) fn run_both(doc: &Doc) -> (SignalFinding, SignalFinding) {
+    let mentions = |finding: &str| -> Vec<bool> {
+        let r = rules::get(finding);
+        doc.sentences
+            .iter()
+            .map(|s| r.is("mention", &s.norm))
+            .collect()
+    };
+    let dnt = mentions("do_not_track");
+    let gpc = mentions("global_privacy_control");
+    (
+        run(doc, "do_not_track", &dnt, &gpc),
+        run(doc, "global_privacy_control", &gpc, &dnt),
+    )
+}
+
+/// The verdict for one signal (`do_not_track` or `global_privacy_control`). `ours`, `theirs`:
+/// per sentence, the `mention` cue of this signal and of the other one.
+fn run(doc: &Doc, finding: &str, ours: &[bool], theirs: &[bool]) -> SignalFinding {
     let r = rules::get(finding);
     let o = rules::get(other_finding(finding));
     let mut by_verdict: [Vec<&Sentence>; 3] = Default::default();
@@ -30,8 +49,8 @@ pub(crate) fn run(doc: &Doc, finding: &str) -> SignalFinding {
         // sentence speaks of the one named last.
         let in_heading =
             heading.is_some_and(|(ours, theirs)| ours && (recent != Some(false) || !theirs));
-        let mentioned = r.is("mention", &s.norm);
-        let other = o.is("mention", &s.norm) && other_signal_named(&s.norm, finding);
+        let mentioned = ours[i];
+        let other = theirs[i] && other_signal_named(&s.norm, finding);
         // Cheap gate: most sentences neither name the signal nor sit where it is spoken of.
         let v = if mentioned || in_heading || recent == Some(true) {
             classify(s, finding, in_heading, recent)

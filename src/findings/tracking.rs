@@ -11,6 +11,7 @@ use super::clauses;
 use crate::report::{NamedParty, Technology, Tracking, YesNo};
 use crate::rules::{self, RuleSet};
 use crate::segment::{Doc, Sentence};
+use std::cell::OnceCell;
 
 const TECH_CUES: [(Technology, &str); 5] = [
     (Technology::Cookies, "t_cookies"),
@@ -46,6 +47,11 @@ fn classify(r: &RuleSet, n: &str, in_head: bool, service: bool) -> Facts {
         .flat_map(|c| c.split(", and "))
         .flat_map(|c| c.split(" and we "));
     for c in parts {
+        // Read at most once per clause, where first needed.
+        let neg = OnceCell::new();
+        let is_neg = || *neg.get_or_init(|| r.is("neg", c));
+        let uses = OnceCell::new();
+        let affirms_use = || *uses.get_or_init(|| affirmed(r, "use", c));
         let clause_tech = r.any_with_prefix("t_", c) && r.is("gate", c);
         let tp_denied = r.is("tp_deny", c);
         f.tp_no |= tp_denied;
@@ -53,7 +59,7 @@ fn classify(r: &RuleSet, n: &str, in_head: bool, service: bool) -> Facts {
         let scoped = deny.is_some_and(|(_, b)| r.is("deny_scope", &c[b..]));
         let tech_ok = match deny {
             Some(_) => scoped,
-            None => !r.is("neg", c) || affirmed(r, "use", c),
+            None => !is_neg() || affirms_use(),
         };
         if clause_tech && tech_ok {
             for (t, cue) in TECH_CUES {
@@ -71,10 +77,10 @@ fn classify(r: &RuleSet, n: &str, in_head: bool, service: bool) -> Facts {
             continue;
         }
         if clause_tech || service {
-            if affirmed(r, "use", c) && (first_person || !r.is("explain", c)) {
+            if affirms_use() && (first_person || !r.is("explain", c)) {
                 f.uses = true;
             }
-            if !tp_denied && r.is("tp", c) && affirmed(r, "tp_act", c) && !r.is("neg", c) {
+            if !tp_denied && r.is("tp", c) && affirmed(r, "tp_act", c) && !is_neg() {
                 f.tp_yes = true;
                 f.uses |= clause_tech;
             }
