@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 #![deny(missing_docs)]
 
+mod anchors;
 mod document;
 mod findings;
 #[cfg(feature = "input")]

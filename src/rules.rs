@@ -17,6 +17,7 @@
 //! line holds facts about the report of that one sentence (see `tests/rules.rs`), and an
 //! optional `[heading]` that the sentence sits under.
 
+use crate::anchors::{self, Anchors, Scope};
 use regex::bytes::{Regex, RegexBuilder};
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -27,14 +28,28 @@ use std::sync::{LazyLock, OnceLock};
 #[derive(Default)]
 struct FxHasher(u64);
 
+impl FxHasher {
+    fn add(&mut self, w: u64) {
+        self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
 impl Hasher for FxHasher {
     fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut w = [0u8; 8];
-            w[..chunk.len()].copy_from_slice(chunk);
-            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(w))
-                .wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            self.add(u64::from_le_bytes(c.try_into().unwrap_or_default()));
         }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut w = [0u8; 8];
+            w[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(w));
+        }
+    }
+
+    fn write_u8(&mut self, b: u8) {
+        self.add(u64::from(b));
     }
 
     fn finish(&self) -> u64 {
@@ -89,7 +104,16 @@ pub(crate) struct RuleSet {
     index: HashMap<String, usize, BuildHasherDefault<FxHasher>>,
     /// For each group of cues sharing a prefix before `_` (`party_…`), one regex matching any of
     /// them: a gate that lets most sentences skip the group.
-    gates: Vec<(String, Lazy)>,
+    gates: Vec<Gate>,
+}
+
+/// The cues `prefix…` of a rule file: one regex for all of them, and whether each has anchors.
+struct Gate {
+    prefix: String,
+    re: Lazy,
+    /// The cues (indices into `RuleSet::cues`), when every one has anchors: then only those
+    /// whose anchors occur are tried, one by one, instead of the union.
+    members: Option<Vec<usize>>,
 }
 
 /// A pattern compiled on first use. The rule file's name is kept for the panic message of a bad
@@ -124,6 +148,8 @@ impl Lazy {
 /// `is` uses for cues with a top-level gap ([`Gapped`]), both built on first use.
 struct Cue {
     name: String,
+    /// Its id among every cue of every file, when it has anchors ([`crate::anchors`]).
+    gated: Option<u16>,
     joined: Lazy,
     lines: Vec<String>,
     fast: OnceLock<Option<Gapped>>,
@@ -259,8 +285,15 @@ fn compile(pat: &str) -> Result<Regex, regex::Error> {
         .build()
 }
 
-static RULES: LazyLock<Vec<(&'static str, RuleSet)>> = LazyLock::new(|| {
-    RULE_FILES
+/// Every rule file's cues, and the anchors of all of them.
+struct Rules {
+    sets: Vec<(&'static str, RuleSet)>,
+    anchors: Anchors,
+}
+
+static RULES: LazyLock<Rules> = LazyLock::new(|| {
+    let mut anchor_sets: Vec<Vec<Vec<u8>>> = Vec::new();
+    let sets = RULE_FILES
         .iter()
         .map(|(name, src)| {
             let file = parse(src).unwrap_or_else(|e| panic!("src/rules/{name}.rules: {e}"));
@@ -269,6 +302,10 @@ static RULES: LazyLock<Vec<(&'static str, RuleSet)>> = LazyLock::new(|| {
                 .iter()
                 .map(|(cue, pat)| Cue {
                     name: cue.clone(),
+                    gated: anchors::required(pat).map(|set| {
+                        anchor_sets.push(set);
+                        (anchor_sets.len() - 1) as u16
+                    }),
                     joined: Lazy::new(name, cue.clone(), pat.clone()),
                     lines: file
                         .cue_lines
@@ -298,8 +335,18 @@ static RULES: LazyLock<Vec<(&'static str, RuleSet)>> = LazyLock::new(|| {
                         .map(|p| format!("(?:{p})"))
                         .collect::<Vec<_>>()
                         .join("|");
-                    let gate = format!("{prefix}_");
-                    (gate.clone(), Lazy::new(name, format!("{gate}*"), union))
+                    let prefix = format!("{prefix}_");
+                    let members = cues
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, c)| c.name.starts_with(&prefix))
+                        .map(|(i, c)| c.gated.map(|_| i))
+                        .collect();
+                    Gate {
+                        re: Lazy::new(name, format!("{prefix}*"), union),
+                        prefix,
+                        members,
+                    }
                 })
                 .collect();
             let index = cues
@@ -309,12 +356,28 @@ static RULES: LazyLock<Vec<(&'static str, RuleSet)>> = LazyLock::new(|| {
                 .collect();
             (*name, RuleSet { cues, index, gates })
         })
-        .collect()
+        .collect();
+    Rules {
+        sets,
+        anchors: Anchors::new(&anchor_sets),
+    }
 });
+
+/// While the returned scope lives, cue checks on these texts (and on parts of them) skip the
+/// cues whose anchors do not occur there: one scan per text instead of a regex per cue.
+pub(crate) fn scope<'t>(texts: impl Iterator<Item = &'t str>) -> Scope<'t> {
+    Scope::new(&RULES.anchors, texts)
+}
+
+/// False when the cue cannot match `text` (its anchors are not in the scanned text around it).
+fn may_match(gated: Option<u16>, text: &str) -> bool {
+    gated.is_none_or(|id| anchors::possible(id, text) != Some(false))
+}
 
 /// The rules of one finding.
 pub(crate) fn get(finding: &str) -> &'static RuleSet {
     RULES
+        .sets
         .iter()
         .find(|(name, _)| *name == finding)
         .map(|(_, r)| r)
@@ -329,21 +392,32 @@ impl RuleSet {
         }
     }
 
-    fn re(&self, cue: &str) -> &Regex {
-        self.cue(cue).joined.get()
+    /// The cue's joined regex, or `None` when its anchors say it cannot match `norm`.
+    fn re(&self, cue: &str, norm: &str) -> Option<&Regex> {
+        let c = self.cue(cue);
+        may_match(c.gated, norm).then(|| c.joined.get())
     }
 
     /// Could any cue named `prefix…` match? False means none does (a cheap gate).
     pub fn any_with_prefix(&self, prefix: &str, norm: &str) -> bool {
-        match self.gates.iter().find(|(p, _)| p == prefix) {
-            Some((_, re)) => re.get().is_match(norm.as_bytes()),
+        match self.gates.iter().find(|g| g.prefix == prefix) {
+            Some(g) => match &g.members {
+                Some(members) => members.iter().any(|&i| self.cue_is(&self.cues[i], norm)),
+                None => g.re.get().is_match(norm.as_bytes()),
+            },
             None => true,
         }
     }
 
     /// Does the cue match anywhere in `norm`?
     pub fn is(&self, cue: &str, norm: &str) -> bool {
-        let c = self.cue(cue);
+        self.cue_is(self.cue(cue), norm)
+    }
+
+    fn cue_is(&self, c: &Cue, norm: &str) -> bool {
+        if !may_match(c.gated, norm) {
+            return false;
+        }
         match c.fast() {
             Some(g) => g.is_match(norm.as_bytes()),
             None => c.joined.get().is_match(norm.as_bytes()),
@@ -361,23 +435,27 @@ impl RuleSet {
 
     /// Byte ranges of the cue's matches in `norm`.
     pub fn find_all(&self, cue: &str, norm: &str) -> Vec<(usize, usize)> {
-        self.re(cue)
-            .find_iter(norm.as_bytes())
+        let Some(re) = self.re(cue, norm) else {
+            return Vec::new();
+        };
+        re.find_iter(norm.as_bytes())
             .map(|m| (m.start(), m.end()))
             .collect()
     }
 
     /// The first match's byte range.
     pub fn find(&self, cue: &str, norm: &str) -> Option<(usize, usize)> {
-        self.re(cue)
+        self.re(cue, norm)?
             .find(norm.as_bytes())
             .map(|m| (m.start(), m.end()))
     }
 
     /// Capture groups of every match (group 0 is the whole match).
     pub fn captures_all<'t>(&self, cue: &str, norm: &'t str) -> Vec<Vec<Option<&'t str>>> {
-        self.re(cue)
-            .captures_iter(norm.as_bytes())
+        let Some(re) = self.re(cue, norm) else {
+            return Vec::new();
+        };
+        re.captures_iter(norm.as_bytes())
             .map(|c| {
                 c.iter()
                     .map(|m| m.and_then(|m| std::str::from_utf8(m.as_bytes()).ok()))
@@ -577,14 +655,14 @@ fn scan_top_level(pat: &str, mut f: impl FnMut(usize, u8)) {
 /// pattern fails there rather than on first use); returns the number of cues.
 pub fn check_all() -> usize {
     let mut n = 0;
-    for (_, r) in RULES.iter() {
+    for (_, r) in RULES.sets.iter() {
         for c in &r.cues {
             c.joined.get();
             c.fast();
             n += 1;
         }
-        for (_, g) in &r.gates {
-            g.get();
+        for g in &r.gates {
+            g.re.get();
         }
     }
     n
@@ -658,7 +736,7 @@ mod tests {
             .map(|e| crate::text::normalize(&e.sentence))
             .collect();
         let mut chained = 0;
-        for (name, set) in RULES.iter() {
+        for (name, set) in RULES.sets.iter() {
             for c in &set.cues {
                 let (cue, re) = (&c.name, c.joined.get());
                 let Some(g) = c.fast() else { continue };

@@ -19,11 +19,19 @@ use crate::text::Utf16Map;
 
 /// Runs every finding over the cut document.
 pub(crate) fn run(doc: &Doc) -> Report {
+    // One anchor scan per sentence and heading tells every cue check what cannot match.
+    let _scope = crate::rules::scope(
+        doc.sentences
+            .iter()
+            .map(|s| s.norm.as_str())
+            .chain(doc.headings.iter().map(|h| h.norm.as_str())),
+    );
+    let (do_not_track, global_privacy_control) = signals::run_both(doc);
     let mut report = Report {
         is_policy: is_policy::run(doc),
         third_party_sharing: sharing::run(doc),
-        do_not_track: signals::run(doc, "do_not_track"),
-        global_privacy_control: signals::run(doc, "global_privacy_control"),
+        do_not_track,
+        global_privacy_control,
         minimum_age: age::run(doc),
         contact: contact::run(doc),
         retention: retention::run(doc),
@@ -35,9 +43,8 @@ pub(crate) fn run(doc: &Doc) -> Report {
         international_transfers: transfers::run(doc),
         meta: Default::default(),
     };
-    to_utf16(doc, &mut report);
+    report.meta.analyzed_length = to_utf16(doc, &mut report);
     report.meta.version = env!("CARGO_PKG_VERSION").to_string();
-    report.meta.analyzed_length = crate::text::utf16_len(&doc.text);
     report.meta.truncated = doc.truncated;
     report.meta.sentences = doc.sentences.len();
     report
@@ -151,40 +158,151 @@ pub(crate) fn push_evidence(list: &mut Vec<Evidence>, doc: &Doc, s: &Sentence) {
     }
 }
 
-/// Rewrites every evidence offset from bytes to UTF-16 code units.
-fn to_utf16(doc: &Doc, r: &mut Report) {
-    let map = Utf16Map::new(&doc.text);
-    for list in r.evidence_lists_mut() {
+/// Rewrites every evidence offset from bytes to UTF-16 code units; returns the length of the
+/// text in UTF-16 code units.
+fn to_utf16(doc: &Doc, r: &mut Report) -> usize {
+    let lists = r.evidence_lists_mut();
+    // Many quotes are the same sentence: each offset is converted once.
+    let mut offsets: Vec<usize> = lists
+        .iter()
+        .flat_map(|list| list.iter())
+        .flat_map(|e| [e.start, e.end])
+        .collect();
+    offsets.sort_unstable();
+    offsets.dedup();
+    // The text is read once: the map up to the last offset, and what follows only counted.
+    let reach = offsets.last().map_or(0, |&o| o.min(doc.text.len()));
+    let text = &doc.text[..reach];
+    let map = Utf16Map::new(text);
+    let units: Vec<usize> = offsets.iter().map(|&o| map.convert(text, o)).collect();
+    let convert = |o: usize| units[offsets.partition_point(|&x| x < o)];
+    for list in lists {
         for e in list {
-            e.start = map.convert(&doc.text, e.start);
-            e.end = map.convert(&doc.text, e.end);
+            e.start = convert(e.start);
+            e.end = convert(e.end);
         }
     }
+    map.convert(text, reach) + crate::text::utf16_len(&doc.text[reach..])
 }
 
 /// Cuts a normalised sentence into clauses at contrast words, so that "we honor X, but we do
 /// not respond to Y" is read as two statements.
+///
+/// The sentence is cut at every cut word in turn (each piece of one cut is cut at the next),
+/// and pieces of white space alone are dropped.
 pub(crate) fn clauses(norm: &str) -> Vec<&str> {
-    const CUTS: &[&str] = &[
-        "; ",
-        ", but ",
-        " but ",
-        ", however",
-        " however, ",
-        ", whereas ",
-        " whereas ",
-        ", although ",
-        ", while ",
-        " - ",
-        ": ",
-    ];
-    let mut out = vec![norm];
-    for cut in CUTS {
-        out = out
-            .into_iter()
-            .flat_map(|c| c.split(cut))
-            .filter(|c| !c.trim().is_empty())
-            .collect();
+    // A cut that does not occur in the sentence splits none of its pieces: only the others are
+    // applied (most sentences hold none or one). Which occur is found in one pass, by the first
+    // two bytes of each cut.
+    let bytes = norm.as_bytes();
+    let mut present: u16 = 0;
+    for (i, pair) in bytes.windows(2).enumerate() {
+        let mut maybe = CUT_FIRST[pair[0] as usize] & CUT_SECOND[pair[1] as usize] & !present;
+        while maybe != 0 {
+            let k = maybe.trailing_zeros() as usize;
+            maybe &= maybe - 1;
+            if bytes[i..].starts_with(CUTS[k].as_bytes()) {
+                present |= 1 << k;
+            }
+        }
     }
+    let mut cuts = [""; CUTS.len()];
+    let mut n = 0;
+    for (k, cut) in CUTS.iter().enumerate() {
+        if present & (1 << k) != 0 {
+            cuts[n] = cut;
+            n += 1;
+        }
+    }
+    let mut out = Vec::new();
+    cut_into(norm, &cuts[..n], &mut out);
     out
+}
+
+/// The contrast words of [`clauses`], in the order they cut (each at least two bytes long).
+const CUTS: [&str; 11] = [
+    "; ",
+    ", but ",
+    " but ",
+    ", however",
+    " however, ",
+    ", whereas ",
+    " whereas ",
+    ", although ",
+    ", while ",
+    " - ",
+    ": ",
+];
+
+/// Per byte, the cuts (bit `k` for `CUTS[k]`) whose byte `pos` it is.
+const fn cut_bytes(pos: usize) -> [u16; 256] {
+    let mut table = [0u16; 256];
+    let mut k = 0;
+    while k < CUTS.len() {
+        table[CUTS[k].as_bytes()[pos] as usize] |= 1 << k;
+        k += 1;
+    }
+    table
+}
+
+const CUT_FIRST: [u16; 256] = cut_bytes(0);
+const CUT_SECOND: [u16; 256] = cut_bytes(1);
+
+/// Cuts `text` at the first cut, each piece at the rest, and adds the pieces that are not white
+/// space alone to `out`, in order.
+fn cut_into<'t>(text: &'t str, cuts: &[&str], out: &mut Vec<&'t str>) {
+    match cuts.split_first() {
+        Some((cut, rest)) => {
+            for piece in text.split(cut) {
+                cut_into(piece, rest, out);
+            }
+        }
+        None => {
+            if !text.trim().is_empty() {
+                out.push(text);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// [`clauses`] as first written: every cut in turn over every piece.
+    fn clauses_staged(norm: &str) -> Vec<&str> {
+        let mut out = vec![norm];
+        for cut in CUTS {
+            out = out
+                .into_iter()
+                .flat_map(|c| c.split(cut))
+                .filter(|c| !c.trim().is_empty())
+                .collect();
+        }
+        out
+    }
+
+    #[test]
+    fn clauses_cut_as_staged() {
+        let cases = [
+            "",
+            " ",
+            "we sell nothing",
+            "we honor x, but we do not respond to y",
+            "a; b; ; c;",
+            "; ",
+            "a, however, b however, c",
+            ", however, ",
+            "a - - b - c -",
+            " - - ",
+            "x: y: ",
+            "a, whereas b whereas c, although d, while e",
+            "but, but but , but  but ",
+            "one ; two, but three:four: five - six",
+            "é; ü, but ß",
+        ];
+        for c in cases {
+            assert_eq!(clauses(c), clauses_staged(c), "clauses({c:?})");
+        }
+    }
 }
