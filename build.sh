@@ -69,9 +69,9 @@ if [ ! -x .venv/bin/python ] || ! .venv/bin/python -c 'import selenium' 2>/dev/n
 fi
 
 # ---------------------------------------------------------------- build
-step "cargo build (release, wasm32, no default features)"
-cargo build --release --target wasm32-unknown-unknown --lib --no-default-features
-WASM=target/wasm32-unknown-unknown/release/policy_lens.wasm
+step "cargo build (profile wasm, wasm32, no default features)"
+cargo build --profile wasm --target wasm32-unknown-unknown --lib --no-default-features
+WASM=target/wasm32-unknown-unknown/wasm/policy_lens.wasm
 
 step "wasm-bindgen --target web -> extension/pkg"
 rm -rf extension/pkg

@@ -15,7 +15,6 @@
 //! and every match contains one. `tests` below check the extraction; `tests/rules.rs` and the
 //! corpus checks run with the gate on.
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use regex_syntax::hir::{Class, Hir, HirKind};
 use std::cell::{Cell, RefCell};
 use std::marker::PhantomData;
@@ -156,7 +155,9 @@ fn concat(parts: &[Hir]) -> Lits {
     for p in parts {
         match lits(p) {
             Lits::Exact(v) => {
-                if run.len() * v.len() <= MAX_EXACT {
+                // Multiply only while the run is still too common to gate on: longer strings
+                // are rarer, but the product grows fast and every string costs automaton states.
+                if quality(&run) < GOOD && run.len() * v.len() <= MAX_EXACT {
                     run = run
                         .iter()
                         .flat_map(|a| {
@@ -190,9 +191,13 @@ fn concat(parts: &[Hir]) -> Lits {
     candidates
         .into_iter()
         .filter(|c| c.len() <= MAX_ANCHORS)
-        .max_by_key(|c| (quality(c), std::cmp::Reverse(c.len())))
+        .max_by_key(|c| (quality(c).min(GOOD + 1), std::cmp::Reverse(c.len())))
         .map_or(Lits::Unknown, Lits::Contains)
 }
+
+/// A set of this quality is rare enough: a concatenation stops multiplying there, and among
+/// candidates above it the smallest set wins.
+const GOOD: usize = 5;
 
 /// Below this, a set gates too little to be worth scanning for.
 const MIN_QUALITY: usize = 2;
@@ -266,53 +271,140 @@ fn quality(set: &[Vec<u8>]) -> usize {
         .unwrap_or(0)
 }
 
-/// Every cue's anchors in one automaton.
+/// Anchors longer than this are cut to it (a prefix of a required string is required too): the
+/// automaton's states stay few.
+const MAX_ANCHOR_LEN: usize = 24;
+
+/// Every cue's anchors in one automaton: an Aho-Corasick automaton made into a dense DFA over
+/// byte classes, with `u16` states (about 10,000 for the rule files: a table of about 1 MB).
 pub(crate) struct Anchors {
-    ac: Option<AhoCorasick>,
-    /// For each anchor, the cues (global ids) it belongs to.
-    cues_of: Vec<Vec<u16>>,
+    /// Byte → class; class 0 is every byte no anchor has.
+    classes: [u8; 256],
+    nclasses: usize,
+    /// `next[state * nclasses + class]`; state 0 is the root.
+    next: Vec<u16>,
+    /// The cues whose anchors end at each state (along its failure chain), as ranges of `cues`:
+    /// `ends[state]..ends[state + 1]`.
+    ends: Vec<u32>,
+    cues: Vec<u16>,
     /// `u64` words in one text's set of possible cues.
     words: usize,
+    /// False when the automaton would not fit `u16` states: then nothing is gated.
+    usable: bool,
 }
 
 impl Anchors {
     /// Builds the automaton from each gated cue's anchors (`cues[id]`).
-    pub(crate) fn new(cues: &[Vec<Vec<u8>>]) -> Anchors {
-        let mut strings: Vec<Vec<u8>> = Vec::new();
-        let mut cues_of: Vec<Vec<u16>> = Vec::new();
-        for (id, set) in cues.iter().enumerate() {
-            for s in set {
-                match strings.iter().position(|x| x == s) {
-                    Some(i) => cues_of[i].push(id as u16),
-                    None => {
-                        strings.push(s.clone());
-                        cues_of.push(vec![id as u16]);
-                    }
-                }
-            }
-        }
-        let ac = AhoCorasick::builder()
-            .kind(Some(AhoCorasickKind::DFA))
-            .match_kind(MatchKind::Standard)
-            .build(&strings)
-            .ok();
-        let words = cues.len().div_ceil(64).max(1);
+    pub(crate) fn new(cue_anchors: &[Vec<Vec<u8>>]) -> Anchors {
+        let words = cue_anchors.len().div_ceil(64).max(1);
         assert!(
             words <= MAX_WORDS,
             "more than {} gated cues",
             MAX_WORDS * 64
         );
-        Anchors { ac, cues_of, words }
+        let mut classes = [0u8; 256];
+        let mut nclasses = 1;
+        for b in cue_anchors.iter().flatten().flatten() {
+            if classes[*b as usize] == 0 {
+                classes[*b as usize] = nclasses as u8;
+                nclasses += 1;
+            }
+        }
+        // The trie, one dense row per node (`NONE` where there is no child), and each node's cues.
+        const NONE: u32 = u32::MAX;
+        let mut goto: Vec<u32> = vec![NONE; nclasses];
+        let mut out: Vec<Vec<u16>> = vec![Vec::new()];
+        for (id, set) in cue_anchors.iter().enumerate() {
+            for anchor in set {
+                let mut node = 0usize;
+                for &b in anchor.iter().take(MAX_ANCHOR_LEN) {
+                    let slot = node * nclasses + classes[b as usize] as usize;
+                    node = match goto[slot] {
+                        NONE => {
+                            let child = out.len();
+                            goto[slot] = child as u32;
+                            goto.resize(goto.len() + nclasses, NONE);
+                            out.push(Vec::new());
+                            child
+                        }
+                        child => child as usize,
+                    };
+                }
+                out[node].push(id as u16);
+            }
+        }
+        let states = out.len();
+        let usable = states <= u16::MAX as usize;
+        // Breadth first: failure links, missing transitions through them, outputs merged.
+        let mut next = vec![0u32; states * nclasses];
+        let mut fail = vec![0usize; states];
+        let mut queue = std::collections::VecDeque::new();
+        for c in 0..nclasses {
+            match goto[c] {
+                NONE => next[c] = 0,
+                child => {
+                    next[c] = child;
+                    queue.push_back(child as usize);
+                }
+            }
+        }
+        while let Some(u) = queue.pop_front() {
+            let inherited = out[fail[u]].clone();
+            out[u].extend(inherited);
+            out[u].sort_unstable();
+            out[u].dedup();
+            for c in 0..nclasses {
+                let via_fail = next[fail[u] * nclasses + c];
+                match goto[u * nclasses + c] {
+                    NONE => next[u * nclasses + c] = via_fail,
+                    child => {
+                        fail[child as usize] = via_fail as usize;
+                        next[u * nclasses + c] = child;
+                        queue.push_back(child as usize);
+                    }
+                }
+            }
+        }
+        let mut ends = Vec::with_capacity(states + 1);
+        let mut cues = Vec::new();
+        ends.push(0);
+        for o in &out {
+            cues.extend_from_slice(o);
+            ends.push(cues.len() as u32);
+        }
+        Anchors {
+            classes,
+            nclasses,
+            next: if usable {
+                next.iter().map(|&s| s as u16).collect()
+            } else {
+                Vec::new()
+            },
+            ends,
+            cues,
+            words,
+            usable,
+        }
+    }
+
+    /// The automaton's states and table bytes, or `None` when it did not fit `u16` states.
+    #[cfg(test)]
+    pub(crate) fn size(&self) -> Option<(usize, usize)> {
+        self.usable
+            .then(|| (self.ends.len() - 1, self.next.len() * 2))
     }
 
     /// Adds to `bits` (one text's row) every cue whose anchors occur in `text`.
     fn scan(&self, text: &[u8], bits: &mut [u64]) {
-        let Some(ac) = &self.ac else {
+        if !self.usable {
             bits.fill(u64::MAX);
             return;
-        };
-        for m in ac.find_overlapping_iter(text) {
-            for &c in &self.cues_of[m.pattern().as_usize()] {
+        }
+        let mut state = 0usize;
+        for &b in text {
+            state = self.next[state * self.nclasses + self.classes[b as usize] as usize] as usize;
+            let (from, to) = (self.ends[state], self.ends[state + 1]);
+            for &c in &self.cues[from as usize..to as usize] {
                 bits[c as usize / 64] |= 1 << (c % 64);
             }
         }
@@ -447,7 +539,7 @@ mod tests {
         // The rarer part wins over common words.
         assert_eq!(
             req(r"\bwe\b.{0,20}\bdisclos(?:e|ing)\b"),
-            Some(vec!["disclose".into(), "disclosing".into()])
+            Some(vec!["disclos".into()])
         );
         // An optional part gives nothing; a repeated one still must occur.
         assert_eq!(
@@ -479,6 +571,43 @@ mod tests {
         );
         // Longer strings that contain a shorter one add nothing.
         assert_eq!(req(r"sell|selling|resell"), Some(vec!["sell".into()]));
+    }
+
+    #[test]
+    fn the_automaton_finds_every_anchor_as_a_naive_search_does() {
+        // Small alphabet, overlapping anchors ("ab", "bab", "b"…), a cue with several anchors.
+        let mut seed = 7u64;
+        let mut rand = |n: u64| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) % n
+        };
+        for _ in 0..200 {
+            let cues: Vec<Vec<Vec<u8>>> = (0..1 + rand(70))
+                .map(|_| {
+                    (0..1 + rand(3))
+                        .map(|_| {
+                            (0..1 + rand(13))
+                                .map(|_| b"abc "[rand(4) as usize])
+                                .collect()
+                        })
+                        .collect()
+                })
+                .collect();
+            let anchors = Anchors::new(&cues);
+            for _ in 0..20 {
+                let text: Vec<u8> = (0..rand(40)).map(|_| b"abcd "[rand(5) as usize]).collect();
+                let mut bits = vec![0u64; anchors.words];
+                anchors.scan(&text, &mut bits);
+                for (id, set) in cues.iter().enumerate() {
+                    let found = bits[id / 64] & (1 << (id % 64)) != 0;
+                    let cut = |a: &Vec<u8>| a[..a.len().min(MAX_ANCHOR_LEN)].to_vec();
+                    let naive = set.iter().any(|a| contains(&text, &cut(a)));
+                    assert_eq!(found, naive, "cue {id} {set:?} in {text:?}");
+                }
+            }
+        }
     }
 
     #[test]

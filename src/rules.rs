@@ -18,7 +18,7 @@
 //! optional `[heading]` that the sentence sits under.
 
 use crate::anchors::{self, Anchors, Scope};
-use regex::bytes::{Regex, RegexBuilder};
+use regex_automata::{meta, util::syntax, Input};
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::{LazyLock, OnceLock};
@@ -277,12 +277,53 @@ fn expand(pat: &str, defs: &[(String, String)]) -> Result<String, String> {
     Ok(out)
 }
 
-fn compile(pat: &str) -> Result<Regex, regex::Error> {
-    RegexBuilder::new(pat)
-        .unicode(false)
-        .size_limit(4 << 20)
-        .dfa_size_limit(2 << 20)
-        .build()
+fn compile(pat: &str) -> Result<Regex, String> {
+    meta::Regex::builder()
+        .syntax(syntax::Config::new().unicode(false).utf8(false))
+        .configure(
+            meta::Config::new()
+                .nfa_size_limit(Some(4 << 20))
+                .hybrid_cache_capacity(2 << 20),
+        )
+        .build(pat)
+        .map(Regex)
+        .map_err(|e| e.to_string())
+}
+
+/// A compiled pattern (the regex crate's meta engine, on bytes), with byte ranges for matches.
+struct Regex(meta::Regex);
+
+impl Regex {
+    fn is_match(&self, hay: &[u8]) -> bool {
+        self.0.is_match(hay)
+    }
+
+    fn find(&self, hay: &[u8]) -> Option<(usize, usize)> {
+        self.0.find(hay).map(|m| (m.start(), m.end()))
+    }
+
+    /// The first match starting at `at` or later (looking around `at` as in the whole text).
+    fn find_at(&self, hay: &[u8], at: usize) -> Option<(usize, usize)> {
+        self.0
+            .find(Input::new(hay).range(at..))
+            .map(|m| (m.start(), m.end()))
+    }
+
+    fn find_iter<'h>(&'h self, hay: &'h [u8]) -> impl Iterator<Item = (usize, usize)> + 'h {
+        self.0.find_iter(hay).map(|m| (m.start(), m.end()))
+    }
+
+    /// Every match's groups (0 is the whole match) as byte ranges.
+    fn captures_iter<'h>(
+        &'h self,
+        hay: &'h [u8],
+    ) -> impl Iterator<Item = Vec<Option<(usize, usize)>>> + 'h {
+        self.0.captures_iter(hay).map(|c| {
+            (0..c.group_len())
+                .map(|i| c.get_group(i).map(|s| (s.start, s.end)))
+                .collect()
+        })
+    }
 }
 
 /// Every rule file's cues, and the anchors of all of them.
@@ -438,16 +479,12 @@ impl RuleSet {
         let Some(re) = self.re(cue, norm) else {
             return Vec::new();
         };
-        re.find_iter(norm.as_bytes())
-            .map(|m| (m.start(), m.end()))
-            .collect()
+        re.find_iter(norm.as_bytes()).collect()
     }
 
     /// The first match's byte range.
     pub fn find(&self, cue: &str, norm: &str) -> Option<(usize, usize)> {
-        self.re(cue, norm)?
-            .find(norm.as_bytes())
-            .map(|m| (m.start(), m.end()))
+        self.re(cue, norm)?.find(norm.as_bytes())
     }
 
     /// Capture groups of every match (group 0 is the whole match).
@@ -457,8 +494,8 @@ impl RuleSet {
         };
         re.captures_iter(norm.as_bytes())
             .map(|c| {
-                c.iter()
-                    .map(|m| m.and_then(|m| std::str::from_utf8(m.as_bytes()).ok()))
+                c.into_iter()
+                    .map(|m| m.and_then(|(a, b)| norm.get(a..b)))
                     .collect()
             })
             .collect()
@@ -527,7 +564,7 @@ impl Chain {
     fn is_match(&self, hay: &[u8]) -> bool {
         self.parts[0]
             .find_iter(hay)
-            .any(|m| self.follows(1, hay, m.end()))
+            .any(|(_, end)| self.follows(1, hay, end))
     }
 
     /// Do `parts[k..]` match, the first of them starting within `gaps[k - 1]` bytes of `from`?
@@ -538,17 +575,17 @@ impl Chain {
         let last = from + self.gaps[k - 1];
         let mut at = from;
         while at <= last.min(hay.len()) {
-            let Some(m) = self.parts[k].find_at(hay, at) else {
+            let Some((start, end)) = self.parts[k].find_at(hay, at) else {
                 return false;
             };
             // `.` does not match a line break: the gap may not hold one.
-            if m.start() > last || hay[from..m.start()].contains(&b'\n') {
+            if start > last || hay[from..start].contains(&b'\n') {
                 return false;
             }
-            if self.follows(k + 1, hay, m.end()) {
+            if self.follows(k + 1, hay, end) {
                 return true;
             }
-            at = m.start() + 1;
+            at = start + 1;
         }
         false
     }
@@ -675,6 +712,25 @@ mod tests {
     #[test]
     fn every_rule_file_compiles() {
         assert!(check_all() > 20);
+    }
+
+    #[test]
+    fn most_cues_have_anchors_and_the_automaton_fits() {
+        let cues: Vec<&Cue> = RULES.sets.iter().flat_map(|(_, s)| &s.cues).collect();
+        let gated = cues.iter().filter(|c| c.gated.is_some()).count();
+        let (states, bytes) = RULES
+            .anchors
+            .size()
+            .expect("more than 65,535 anchor states");
+        println!(
+            "{gated} of {} cues gated; {states} states, {bytes} table bytes",
+            cues.len()
+        );
+        assert!(
+            gated * 10 >= cues.len() * 9,
+            "only {gated} of {} cues gated",
+            cues.len()
+        );
     }
 
     #[test]
