@@ -11,6 +11,11 @@
 //! A cue without usable anchors (built only of common words, classes or optional parts) is
 //! always run.
 //!
+//! Anchors say "one of these words"; many cues need two things at once (`sell` near `data`,
+//! a verb and a country). A cue's *terms* ([`Gate::terms`]) are, for each top-level alternative,
+//! every set of strings its matches contain; they go into the same automaton, and after the
+//! anchors say yes, a cue whose terms are not all there for any alternative is skipped too.
+//!
 //! The gate is sound by construction: a cue is skipped only when none of its anchors occurs,
 //! and every match contains one. `tests` below check the extraction; `tests/rules.rs` and the
 //! corpus checks run with the gate on.
@@ -37,9 +42,17 @@ enum Lits {
     Unknown,
 }
 
-/// Anchors of a pattern (as the regex crate reads it, without Unicode), or `None` when no set of
-/// strings good enough to gate on is found.
-pub(crate) fn required(pattern: &str) -> Option<Vec<Vec<u8>>> {
+/// What gates a cue: its anchors, and its terms when they say more.
+pub(crate) struct Gate {
+    /// Every match contains one of these strings.
+    pub(crate) any: Vec<Vec<u8>>,
+    /// See [`terms_of`].
+    pub(crate) terms: Option<Vec<Vec<Vec<Vec<u8>>>>>,
+}
+
+/// The gate of a pattern (as the regex crate reads it, without Unicode), or `None` when no set
+/// of strings good enough to gate on is found.
+pub(crate) fn gate(pattern: &str) -> Option<Gate> {
     let hir = regex_syntax::ParserBuilder::new()
         .unicode(false)
         .utf8(false)
@@ -53,7 +66,10 @@ pub(crate) fn required(pattern: &str) -> Option<Vec<Vec<u8>>> {
     if set.len() > MAX_ANCHORS || quality(&set) < MIN_QUALITY {
         return None;
     }
-    Some(minimal(set))
+    Some(Gate {
+        any: minimal(set),
+        terms: terms_of(&hir),
+    })
 }
 
 /// Drops every string that contains another one of the set (it adds nothing to the gate).
@@ -149,6 +165,22 @@ fn class(c: &Class) -> Lits {
 /// A concatenation: runs of exact parts multiply into longer strings; the best candidate (a run,
 /// or a part known only to contain something) is what every match contains.
 fn concat(parts: &[Hir]) -> Lits {
+    match candidates(parts) {
+        Ok(run) => Lits::Exact(run),
+        Err(candidates) => candidates
+            .into_iter()
+            .filter(|c| c.len() <= MAX_ANCHORS)
+            .max_by_key(|c| (quality(c).min(GOOD + 1), std::cmp::Reverse(c.len())))
+            .map_or(Lits::Unknown, Lits::Contains),
+    }
+}
+
+/// The sets of strings a concatenation's matches contain, one per run of exact parts or part
+/// known only to contain something, each required (they come from parts that follow one
+/// another); `Ok` with the exact strings when every part is exact.
+fn candidates<'h>(
+    parts: impl IntoIterator<Item = &'h Hir>,
+) -> Result<Vec<Vec<u8>>, Vec<Vec<Vec<u8>>>> {
     let mut run: Vec<Vec<u8>> = vec![Vec::new()];
     let mut all_exact = true;
     let mut candidates: Vec<Vec<Vec<u8>>> = Vec::new();
@@ -185,14 +217,114 @@ fn concat(parts: &[Hir]) -> Lits {
         }
     }
     if all_exact {
-        return Lits::Exact(run);
+        return Ok(run);
     }
     candidates.push(run);
-    candidates
+    Err(candidates)
+}
+
+/// Strings of terms are cut to this many bytes (the prefix of a required string is required):
+/// fewer automaton states, at little cost in selectivity.
+const TERM_LEN: usize = 10;
+
+/// At most this many sets are required of one alternative ([`terms`]).
+const MAX_TERMS: usize = 3;
+
+/// The finer gate of a pattern: for each top-level alternative, the sets of strings that every
+/// match of it contains, all of them (`\bsell\b.{0,40}\bdata\b` needs `sell` *and* `data`). `None`
+/// when some alternative has no set good enough, or when no alternative needs more than one set
+/// (then the anchors say as much).
+fn terms_of(hir: &Hir) -> Option<Vec<Vec<Vec<Vec<u8>>>>> {
+    let alternatives = alternatives(hir);
+    let out: Vec<Vec<Vec<Vec<u8>>>> = alternatives
+        .iter()
+        .map(|parts| conjunction(parts))
+        .collect::<Option<_>>()?;
+    out.iter().any(|t| t.len() > 1).then_some(out)
+}
+
+/// At most this many alternatives are read apart ([`alternatives`]).
+const MAX_ALTERNATIVES: usize = 256;
+
+/// The top-level alternatives of `h`, each as the parts it concatenates, with what the parser
+/// factored out of them put back (`\b(?:a x|b y)` is read as `\b a x` and `\b b y`): a
+/// concatenation with one alternation among its parts is one alternative per branch.
+fn alternatives(h: &Hir) -> Vec<Vec<&Hir>> {
+    let h = uncaptured(h);
+    let out: Vec<Vec<&Hir>> = match h.kind() {
+        HirKind::Alternation(alts) => alts.iter().flat_map(alternatives).collect(),
+        HirKind::Concat(parts) => {
+            let is_alt = |p: &&Hir| matches!(uncaptured(p).kind(), HirKind::Alternation(_));
+            let mut alts = parts.iter().enumerate().filter(|(_, p)| is_alt(p));
+            match (alts.next(), alts.next()) {
+                (Some((i, alt)), None) => alternatives(alt)
+                    .into_iter()
+                    .map(|a| {
+                        let mut v: Vec<&Hir> = parts[..i].iter().collect();
+                        v.extend(a);
+                        v.extend(&parts[i + 1..]);
+                        v
+                    })
+                    .collect(),
+                _ => vec![vec![h]],
+            }
+        }
+        _ => vec![vec![h]],
+    };
+    if out.len() > MAX_ALTERNATIVES {
+        return vec![vec![h]];
+    }
+    out
+}
+
+/// `h` without the capture groups around it.
+fn uncaptured(mut h: &Hir) -> &Hir {
+    while let HirKind::Capture(c) = h.kind() {
+        h = &c.sub;
+    }
+    h
+}
+
+/// The parts of a concatenation of `parts`, nested concatenations opened.
+fn flatten<'h>(parts: &[&'h Hir], out: &mut Vec<&'h Hir>) {
+    for p in parts {
+        match uncaptured(p).kind() {
+            HirKind::Concat(inner) => flatten(&inner.iter().collect::<Vec<_>>(), out),
+            _ => out.push(p),
+        }
+    }
+}
+
+/// The best sets (at most [`MAX_TERMS`]) that every match of the concatenation of `parts`
+/// contains, each good enough to gate on; `None` when there is none.
+fn conjunction(parts: &[&Hir]) -> Option<Vec<Vec<Vec<u8>>>> {
+    let mut flat = Vec::new();
+    flatten(parts, &mut flat);
+    let sets = match candidates(flat) {
+        Ok(run) => vec![run],
+        Err(sets) => sets,
+    };
+    let mut good: Vec<Vec<Vec<u8>>> = sets
         .into_iter()
-        .filter(|c| c.len() <= MAX_ANCHORS)
-        .max_by_key(|c| (quality(c).min(GOOD + 1), std::cmp::Reverse(c.len())))
-        .map_or(Lits::Unknown, Lits::Contains)
+        .filter(|c| c.len() <= MAX_ANCHORS && quality(c) >= MIN_QUALITY)
+        .map(|c| {
+            minimal(
+                c.into_iter()
+                    .map(|mut s| {
+                        s.truncate(TERM_LEN);
+                        s
+                    })
+                    .collect(),
+            )
+        })
+        .filter(|c| quality(c) >= MIN_QUALITY)
+        .collect();
+    good.sort_by_cached_key(|c| {
+        std::cmp::Reverse((quality(c).min(GOOD + 1), std::cmp::Reverse(c.len())))
+    });
+    good.dedup();
+    good.truncate(MAX_TERMS);
+    (!good.is_empty()).then_some(good)
 }
 
 /// A set of this quality is rare enough: a concatenation stops multiplying there, and among
@@ -256,7 +388,8 @@ fn quality(set: &[Vec<u8>]) -> usize {
     set.iter()
         .map(|s| {
             let trimmed = s.trim_ascii();
-            if COMMON.iter().any(|c| c.as_bytes() == trimmed) {
+            // The longest common word is "information".
+            if trimmed.len() <= 11 && COMMON.iter().any(|c| c.as_bytes() == trimmed) {
                 return 1;
             }
             s.iter()
@@ -275,13 +408,18 @@ fn quality(set: &[Vec<u8>]) -> usize {
 /// automaton's states stay few.
 const MAX_ANCHOR_LEN: usize = 24;
 
+/// The flag of a table entry whose state ends anchors; the other 15 bits are the state.
+const ENDS: u16 = 0x8000;
+const STATE_MASK: u16 = !ENDS;
+
 /// Every cue's anchors in one automaton: an Aho-Corasick automaton made into a dense DFA over
-/// byte classes, with `u16` states (about 10,000 for the rule files: a table of about 1 MB).
+/// byte classes, with 15-bit states numbered breadth first (about 13,000 states for the rule
+/// files: a table of about 1.8 MB, of which a scan mostly reads the first rows).
 pub(crate) struct Anchors {
     /// Byte → class; class 0 is every byte no anchor has.
     classes: [u8; 256],
     nclasses: usize,
-    /// `next[state * nclasses + class]`; state 0 is the root.
+    /// `next[state * nclasses + class]`, flagged with [`ENDS`]; state 0 is the root.
     next: Vec<u16>,
     /// The cues whose anchors end at each state (along its failure chain), as ranges of `cues`:
     /// `ends[state]..ends[state + 1]`.
@@ -289,16 +427,17 @@ pub(crate) struct Anchors {
     cues: Vec<u16>,
     /// `u64` words in one text's set of possible cues.
     words: usize,
-    /// False when the automaton would not fit `u16` states: then nothing is gated.
+    /// False when the automaton would not fit 15-bit states: then nothing is gated.
     usable: bool,
 }
 
 impl Anchors {
-    /// Builds the automaton from each gated cue's anchors (`cues[id]`).
-    pub(crate) fn new(cue_anchors: &[Vec<Vec<u8>>]) -> Anchors {
+    /// Builds the automaton from sets of anchors (`cue_anchors[id]`); the first `cached` ids are
+    /// asked on every cue check ([`possible`]), the rest only by [`possible_all`].
+    pub(crate) fn new(cue_anchors: &[Vec<Vec<u8>>], cached: usize) -> Anchors {
         let words = cue_anchors.len().div_ceil(64).max(1);
         assert!(
-            words <= MAX_WORDS,
+            cached <= MAX_WORDS * 64,
             "more than {} gated cues",
             MAX_WORDS * 64
         );
@@ -334,10 +473,14 @@ impl Anchors {
             }
         }
         let states = out.len();
-        let usable = states <= u16::MAX as usize;
-        // Breadth first: failure links, missing transitions through them, outputs merged.
+        let usable = states <= STATE_MASK as usize + 1;
+        // Breadth first: failure links, missing transitions through them, outputs merged. The
+        // order states leave the queue is their final number: the shallow states, where a scan
+        // spends most of its time, share a few cache lines of the table.
         let mut next = vec![0u32; states * nclasses];
         let mut fail = vec![0usize; states];
+        let mut order = Vec::with_capacity(states);
+        order.push(0);
         let mut queue = std::collections::VecDeque::new();
         for c in 0..nclasses {
             match goto[c] {
@@ -349,6 +492,7 @@ impl Anchors {
             }
         }
         while let Some(u) = queue.pop_front() {
+            order.push(u);
             let inherited = out[fail[u]].clone();
             out[u].extend(inherited);
             out[u].sort_unstable();
@@ -365,21 +509,29 @@ impl Anchors {
                 }
             }
         }
+        let mut renumber = vec![0u32; states];
+        for (new, &old) in order.iter().enumerate() {
+            renumber[old] = new as u32;
+        }
         let mut ends = Vec::with_capacity(states + 1);
         let mut cues = Vec::new();
+        let mut table = Vec::with_capacity(if usable { states * nclasses } else { 0 });
         ends.push(0);
-        for o in &out {
-            cues.extend_from_slice(o);
+        for &old in &order {
+            cues.extend_from_slice(&out[old]);
             ends.push(cues.len() as u32);
+            if usable {
+                // Each entry is the next state, flagged when cues end there.
+                table.extend(next[old * nclasses..(old + 1) * nclasses].iter().map(|&t| {
+                    let flag = if out[t as usize].is_empty() { 0 } else { ENDS };
+                    renumber[t as usize] as u16 | flag
+                }));
+            }
         }
         Anchors {
             classes,
             nclasses,
-            next: if usable {
-                next.iter().map(|&s| s as u16).collect()
-            } else {
-                Vec::new()
-            },
+            next: table,
             ends,
             cues,
             words,
@@ -402,10 +554,13 @@ impl Anchors {
         }
         let mut state = 0usize;
         for &b in text {
-            state = self.next[state * self.nclasses + self.classes[b as usize] as usize] as usize;
-            let (from, to) = (self.ends[state], self.ends[state + 1]);
-            for &c in &self.cues[from as usize..to as usize] {
-                bits[c as usize / 64] |= 1 << (c % 64);
+            let t = self.next[state * self.nclasses + self.classes[b as usize] as usize];
+            state = (t & STATE_MASK) as usize;
+            if t & ENDS != 0 {
+                let (from, to) = (self.ends[state], self.ends[state + 1]);
+                for &c in &self.cues[from as usize..to as usize] {
+                    bits[c as usize / 64] |= 1 << (c % 64);
+                }
             }
         }
     }
@@ -420,7 +575,7 @@ struct Scanned {
     bits: Vec<u64>,
 }
 
-/// Rows are at most this many words (512 cues), so that the last row used fits in [`Last`].
+/// [`Last`] keeps this many words of a row (the anchor sets of 512 cues).
 const MAX_WORDS: usize = 8;
 
 /// The scanned text last looked up and its row: consecutive checks are mostly on one sentence,
@@ -489,6 +644,27 @@ impl Drop for Scope<'_> {
     }
 }
 
+/// `Some(false)` when `text` lies inside a scanned text and, for each of `terms`, one of its
+/// sets of anchors does not occur there (ids of [`Anchors::new`]); `Some(true)` when all the sets
+/// of some term do; `None` when `text` was not scanned. Slower than [`possible`]: a search for
+/// the text's row each time (it is asked after `possible` said yes, about one check in twenty).
+pub(crate) fn possible_all(terms: &[Box<[u16]>], text: &str) -> Option<bool> {
+    let at = text.as_ptr() as usize;
+    let end = at + text.len();
+    SCANNED.with(|s| {
+        let s = s.borrow();
+        let s = s.as_ref()?;
+        let i = s.spans.partition_point(|&(start, _, _)| start <= at);
+        let &(_, span_end, row) = s.spans.get(i.checked_sub(1)?)?;
+        if end > span_end {
+            return None;
+        }
+        let bits = &s.bits[row * s.words..(row + 1) * s.words];
+        let has = |id: u16| bits[id as usize / 64] & (1 << (id % 64)) != 0;
+        Some(terms.iter().any(|t| t.iter().all(|&id| has(id))))
+    })
+}
+
 /// `Some(false)` when `text` lies inside a scanned text and cue `id`'s anchors do not occur
 /// there; `Some(true)` when they do; `None` when `text` was not scanned.
 pub(crate) fn possible(id: u16, text: &str) -> Option<bool> {
@@ -523,8 +699,9 @@ mod tests {
     use super::*;
 
     fn req(p: &str) -> Option<Vec<String>> {
-        required(p).map(|v| {
-            v.into_iter()
+        gate(p).map(|g| {
+            g.any
+                .into_iter()
                 .map(|s| String::from_utf8(s).unwrap())
                 .collect()
         })
@@ -595,7 +772,7 @@ mod tests {
                         .collect()
                 })
                 .collect();
-            let anchors = Anchors::new(&cues);
+            let anchors = Anchors::new(&cues, cues.len());
             for _ in 0..20 {
                 let text: Vec<u8> = (0..rand(40)).map(|_| b"abcd "[rand(5) as usize]).collect();
                 let mut bits = vec![0u64; anchors.words];
@@ -612,7 +789,7 @@ mod tests {
 
     #[test]
     fn a_scope_gates_texts_inside_its_texts_only() {
-        let anchors = Anchors::new(&[vec![b"sell".to_vec()], vec![b"rent".to_vec()]]);
+        let anchors = Anchors::new(&[vec![b"sell".to_vec()], vec![b"rent".to_vec()]], 2);
         let a = String::from("we never sell your data");
         let b = String::from("headings about renting");
         let other = String::from("we never sell your data");
@@ -626,5 +803,75 @@ mod tests {
             assert_eq!(possible(0, &other), None);
         }
         assert_eq!(possible(0, &a), None);
+    }
+
+    fn terms(p: &str) -> Option<Vec<Vec<Vec<String>>>> {
+        let as_text = |v: Vec<Vec<u8>>| -> Vec<String> {
+            v.into_iter()
+                .map(|s| String::from_utf8(s).unwrap())
+                .collect()
+        };
+        gate(p)?.terms.map(|t| {
+            t.into_iter()
+                .map(|alt| alt.into_iter().map(as_text).collect())
+                .collect()
+        })
+    }
+
+    #[test]
+    fn terms_are_every_set_an_alternative_needs() {
+        assert_eq!(
+            terms(r"\bsell\w* .{0,40}\bcustomer lists?\b"),
+            Some(vec![vec![vec!["customer l".into()], vec!["sell".into()]]])
+        );
+        // The parser factors `\b` out of the alternation: each branch still gets its own terms.
+        assert_eq!(
+            terms(r"\b(?:sells? .{0,9}\bmailing|rents? .{0,9}\bfiles)\b"),
+            Some(vec![
+                vec![
+                    vec!["mailing".into()],
+                    vec!["sell ".into(), "sells ".into()]
+                ],
+                vec![vec!["files".into()], vec!["rent ".into(), "rents ".into()]],
+            ])
+        );
+        // One set per alternative says no more than the anchors.
+        assert_eq!(terms(r"\bsell\b|\brent\b"), None);
+        // An alternative without a good set leaves the cue to its anchors.
+        assert_eq!(terms(r"\bsell\w* .{0,40}\bcustomer lists?\b|\bwe\b"), None);
+    }
+
+    #[test]
+    fn every_rule_example_a_cue_matches_has_one_of_its_terms() {
+        let sentences: Vec<String> = crate::rules::RULE_FILES
+            .iter()
+            .flat_map(|(_, src)| crate::rules::parse(src).unwrap().examples)
+            .map(|e| crate::text::normalize(&e.sentence))
+            .collect();
+        let mut checked = 0;
+        for (_, src) in crate::rules::RULE_FILES {
+            for (cue, pat) in crate::rules::parse(src).unwrap().cues {
+                let Some(t) = gate(&pat).and_then(|g| g.terms) else {
+                    continue;
+                };
+                let re = regex_automata::meta::Regex::builder()
+                    .syntax(
+                        regex_automata::util::syntax::Config::new()
+                            .unicode(false)
+                            .utf8(false),
+                    )
+                    .build(&pat)
+                    .unwrap();
+                for s in sentences.iter().filter(|s| re.is_match(s.as_bytes())) {
+                    let has = |set: &Vec<Vec<u8>>| set.iter().any(|a| contains(s.as_bytes(), a));
+                    assert!(
+                        t.iter().any(|alt| alt.iter().all(has)),
+                        "cue `{cue}` matches {s:?} but none of its terms is there"
+                    );
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 100, "only {checked} matches checked");
     }
 }

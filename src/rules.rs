@@ -21,7 +21,11 @@ use crate::anchors::{self, Anchors, Scope};
 use regex_automata::{meta, util::syntax, Input};
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{LazyLock, OnceLock};
+
+/// Slots of [`RuleSet::cue`]'s cache (a power of two; the hash keeps the top six bits).
+const RECENT: usize = 64;
 
 /// The Fx hash (as in rustc): a multiply and a rotate per word. Cue names are short and trusted,
 /// so a DoS-resistant hash buys nothing here.
@@ -102,6 +106,8 @@ pub(crate) struct RuleSet {
     cues: Vec<Cue>,
     /// Cue name → index into `cues`, hashed cheaply (findings look cues up on every sentence).
     index: HashMap<String, usize, BuildHasherDefault<FxHasher>>,
+    /// Before `index`, a cache by the name's address ([`RuleSet::cue`]).
+    recent: Box<[AtomicU64; RECENT]>,
     /// For each group of cues sharing a prefix before `_` (`party_…`), one regex matching any of
     /// them: a gate that lets most sentences skip the group.
     gates: Vec<Gate>,
@@ -150,6 +156,9 @@ struct Cue {
     name: String,
     /// Its id among every cue of every file, when it has anchors ([`crate::anchors`]).
     gated: Option<u16>,
+    /// When some of its alternatives need more than one set of anchors: for each alternative,
+    /// the ids of the sets it needs ([`anchors::Gate::terms`]). Asked after `gated` says yes.
+    terms: Option<Box<[Box<[u16]>]>>,
     joined: Lazy,
     lines: Vec<String>,
     fast: OnceLock<Option<Gapped>>,
@@ -283,7 +292,7 @@ fn compile(pat: &str) -> Result<Regex, String> {
         .configure(
             meta::Config::new()
                 .nfa_size_limit(Some(4 << 20))
-                .hybrid_cache_capacity(2 << 20),
+                .hybrid_cache_capacity(8 << 20),
         )
         .build(pat)
         .map(Regex)
@@ -334,27 +343,49 @@ struct Rules {
 
 static RULES: LazyLock<Rules> = LazyLock::new(|| {
     let mut anchor_sets: Vec<Vec<Vec<u8>>> = Vec::new();
-    let sets = RULE_FILES
+    // The sets of the cues' terms, each once; their ids follow the cues' own sets.
+    let mut term_sets: HashMap<Vec<Vec<u8>>, u16> = HashMap::new();
+    let mut sets: Vec<(&'static str, RuleSet)> = RULE_FILES
         .iter()
         .map(|(name, src)| {
             let file = parse(src).unwrap_or_else(|e| panic!("src/rules/{name}.rules: {e}"));
             let mut cues: Vec<Cue> = file
                 .cues
                 .iter()
-                .map(|(cue, pat)| Cue {
-                    name: cue.clone(),
-                    gated: anchors::required(pat).map(|set| {
-                        anchor_sets.push(set);
-                        (anchor_sets.len() - 1) as u16
-                    }),
-                    joined: Lazy::new(name, cue.clone(), pat.clone()),
-                    lines: file
-                        .cue_lines
-                        .iter()
-                        .find(|(k, _)| k == cue)
-                        .map(|(_, l)| l.clone())
-                        .unwrap_or_default(),
-                    fast: OnceLock::new(),
+                .map(|(cue, pat)| {
+                    let gate = anchors::gate(pat);
+                    let (any, terms) = match gate {
+                        Some(g) => (Some(g.any), g.terms),
+                        None => (None, None),
+                    };
+                    Cue {
+                        name: cue.clone(),
+                        gated: any.map(|set| {
+                            anchor_sets.push(set);
+                            (anchor_sets.len() - 1) as u16
+                        }),
+                        terms: terms.map(|terms| {
+                            terms
+                                .into_iter()
+                                .map(|t| {
+                                    t.into_iter()
+                                        .map(|set| {
+                                            let next = term_sets.len() as u16;
+                                            *term_sets.entry(set).or_insert(next)
+                                        })
+                                        .collect()
+                                })
+                                .collect()
+                        }),
+                        joined: Lazy::new(name, cue.clone(), pat.clone()),
+                        lines: file
+                            .cue_lines
+                            .iter()
+                            .find(|(k, _)| k == cue)
+                            .map(|(_, l)| l.clone())
+                            .unwrap_or_default(),
+                        fast: OnceLock::new(),
+                    }
                 })
                 .collect();
             cues.sort_by(|a, b| a.name.cmp(&b.name));
@@ -395,12 +426,33 @@ static RULES: LazyLock<Rules> = LazyLock::new(|| {
                 .enumerate()
                 .map(|(i, c)| (c.name.clone(), i))
                 .collect();
-            (*name, RuleSet { cues, index, gates })
+            (
+                *name,
+                RuleSet {
+                    cues,
+                    index,
+                    recent: Box::new([const { AtomicU64::new(0) }; RECENT]),
+                    gates,
+                },
+            )
         })
         .collect();
+    // Term ids count from the end of the cues' sets, where the automaton has them.
+    let cached = anchor_sets.len();
+    let mut by_id: Vec<(u16, Vec<Vec<u8>>)> = term_sets.into_iter().map(|(k, v)| (v, k)).collect();
+    by_id.sort();
+    anchor_sets.extend(by_id.into_iter().map(|(_, set)| set));
+    let term_ids = sets
+        .iter_mut()
+        .flat_map(|(_, set)| set.cues.iter_mut())
+        .filter_map(|c| c.terms.as_mut())
+        .flat_map(|terms| terms.iter_mut().flat_map(|t| t.iter_mut()));
+    for id in term_ids {
+        *id += cached as u16;
+    }
     Rules {
         sets,
-        anchors: Anchors::new(&anchor_sets),
+        anchors: Anchors::new(&anchor_sets, cached),
     }
 });
 
@@ -410,9 +462,18 @@ pub(crate) fn scope<'t>(texts: impl Iterator<Item = &'t str>) -> Scope<'t> {
     Scope::new(&RULES.anchors, texts)
 }
 
-/// False when the cue cannot match `text` (its anchors are not in the scanned text around it).
-fn may_match(gated: Option<u16>, text: &str) -> bool {
-    gated.is_none_or(|id| anchors::possible(id, text) != Some(false))
+/// False when the cue cannot match `text` (its anchors, or those of each of its terms, are not
+/// all in the scanned text around it).
+fn may_match(c: &Cue, text: &str) -> bool {
+    let Some(id) = c.gated else {
+        return true;
+    };
+    if anchors::possible(id, text) == Some(false) {
+        return false;
+    }
+    c.terms
+        .as_ref()
+        .is_none_or(|t| anchors::possible_all(t, text) != Some(false))
 }
 
 /// The rules of one finding.
@@ -426,17 +487,35 @@ pub(crate) fn get(finding: &str) -> &'static RuleSet {
 }
 
 impl RuleSet {
-    fn cue(&self, cue: &str) -> &Cue {
+    /// The cue named `cue`. Findings name cues with string literals (or names read from this
+    /// set), so a name's address and length identify it: a hit in `recent` costs a load and a
+    /// compare where `index` hashes and compares the name. Entries are `address << 16 | index + 1`,
+    /// written and read whole; a collision only sends the lookup to `index`.
+    fn cue(&self, cue: &'static str) -> &Cue {
+        let at = cue.as_ptr() as usize as u64;
+        let slot = &self.recent[(at.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 58) as usize];
+        let entry = slot.load(Ordering::Relaxed);
+        if entry >> 16 == at && entry & 0xffff != 0 {
+            let c = &self.cues[(entry & 0xffff) as usize - 1];
+            if c.name.len() == cue.len() {
+                return c;
+            }
+        }
         match self.index.get(cue) {
-            Some(&i) => &self.cues[i],
+            Some(&i) => {
+                if at >> 48 == 0 {
+                    slot.store(at << 16 | (i as u64 + 1), Ordering::Relaxed);
+                }
+                &self.cues[i]
+            }
             None => panic!("no cue `{cue}` in its rule file"),
         }
     }
 
     /// The cue's joined regex, or `None` when its anchors say it cannot match `norm`.
-    fn re(&self, cue: &str, norm: &str) -> Option<&Regex> {
+    fn re(&self, cue: &'static str, norm: &str) -> Option<&Regex> {
         let c = self.cue(cue);
-        may_match(c.gated, norm).then(|| c.joined.get())
+        may_match(c, norm).then(|| c.joined.get())
     }
 
     /// Could any cue named `prefix…` match? False means none does (a cheap gate).
@@ -451,12 +530,12 @@ impl RuleSet {
     }
 
     /// Does the cue match anywhere in `norm`?
-    pub fn is(&self, cue: &str, norm: &str) -> bool {
+    pub fn is(&self, cue: &'static str, norm: &str) -> bool {
         self.cue_is(self.cue(cue), norm)
     }
 
     fn cue_is(&self, c: &Cue, norm: &str) -> bool {
-        if !may_match(c.gated, norm) {
+        if !may_match(c, norm) {
             return false;
         }
         match c.fast() {
@@ -466,7 +545,7 @@ impl RuleSet {
     }
 
     /// Names of the cues that start with `prefix`, sorted.
-    pub fn cue_names_with_prefix(&self, prefix: &str) -> Vec<&str> {
+    pub fn cue_names_with_prefix(&'static self, prefix: &str) -> Vec<&'static str> {
         self.cues
             .iter()
             .map(|c| c.name.as_str())
@@ -475,7 +554,7 @@ impl RuleSet {
     }
 
     /// Byte ranges of the cue's matches in `norm`.
-    pub fn find_all(&self, cue: &str, norm: &str) -> Vec<(usize, usize)> {
+    pub fn find_all(&self, cue: &'static str, norm: &str) -> Vec<(usize, usize)> {
         let Some(re) = self.re(cue, norm) else {
             return Vec::new();
         };
@@ -483,12 +562,12 @@ impl RuleSet {
     }
 
     /// The first match's byte range.
-    pub fn find(&self, cue: &str, norm: &str) -> Option<(usize, usize)> {
+    pub fn find(&self, cue: &'static str, norm: &str) -> Option<(usize, usize)> {
         self.re(cue, norm)?.find(norm.as_bytes())
     }
 
     /// Capture groups of every match (group 0 is the whole match).
-    pub fn captures_all<'t>(&self, cue: &str, norm: &'t str) -> Vec<Vec<Option<&'t str>>> {
+    pub fn captures_all<'t>(&self, cue: &'static str, norm: &'t str) -> Vec<Vec<Option<&'t str>>> {
         let Some(re) = self.re(cue, norm) else {
             return Vec::new();
         };
@@ -718,12 +797,13 @@ mod tests {
     fn most_cues_have_anchors_and_the_automaton_fits() {
         let cues: Vec<&Cue> = RULES.sets.iter().flat_map(|(_, s)| &s.cues).collect();
         let gated = cues.iter().filter(|c| c.gated.is_some()).count();
+        let with_terms = cues.iter().filter(|c| c.terms.is_some()).count();
         let (states, bytes) = RULES
             .anchors
             .size()
-            .expect("more than 65,535 anchor states");
+            .expect("more than 32,768 anchor states");
         println!(
-            "{gated} of {} cues gated; {states} states, {bytes} table bytes",
+            "{gated} of {} cues gated, {with_terms} with terms; {states} states, {bytes} table bytes",
             cues.len()
         );
         assert!(

@@ -359,7 +359,7 @@ pub(crate) fn run(doc: &Doc) -> ThirdPartySharing {
 }
 
 /// Third parties the policy names, by the `party_*` cues.
-fn named_parties(doc: &Doc, r: &RuleSet) -> Vec<NamedParty> {
+fn named_parties(doc: &Doc, r: &'static RuleSet) -> Vec<NamedParty> {
     let cues = r.cue_names_with_prefix("party_");
     let mut out: Vec<NamedParty> = Vec::new();
     for s in &doc.sentences {

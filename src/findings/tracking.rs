@@ -33,7 +33,7 @@ struct Facts {
 }
 
 /// Does the cue match in `c` without a negation inside the match ("we do not use")?
-fn affirmed(r: &RuleSet, cue: &str, c: &str) -> bool {
+fn affirmed(r: &RuleSet, cue: &'static str, c: &str) -> bool {
     r.find_all(cue, c)
         .into_iter()
         .any(|(a, b)| !r.is("neg", &c[a..b]))
@@ -177,7 +177,7 @@ fn add_services(
     doc: &Doc,
     s: &Sentence,
     r: &RuleSet,
-    cues: &[&str],
+    cues: &[&'static str],
     out: &mut Vec<NamedParty>,
 ) -> bool {
     let n = s.norm.as_str();
