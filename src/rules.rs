@@ -344,7 +344,10 @@ struct Rules {
 static RULES: LazyLock<Rules> = LazyLock::new(|| {
     let mut anchor_sets: Vec<Vec<Vec<u8>>> = Vec::new();
     // The sets of the cues' terms, each once; their ids follow the cues' own sets.
-    let mut term_sets: HashMap<Vec<Vec<u8>>, u16> = HashMap::new();
+    // (Keyed by the set as text, a byte per char: the map type `index` already uses, which
+    // keeps the WASM module smaller than a map of its own.)
+    let mut term_keys: HashMap<String, usize, BuildHasherDefault<FxHasher>> = HashMap::default();
+    let mut term_sets: Vec<Vec<Vec<u8>>> = Vec::new();
     let mut sets: Vec<(&'static str, RuleSet)> = RULE_FILES
         .iter()
         .map(|(name, src)| {
@@ -370,8 +373,20 @@ static RULES: LazyLock<Rules> = LazyLock::new(|| {
                                 .map(|t| {
                                     t.into_iter()
                                         .map(|set| {
-                                            let next = term_sets.len() as u16;
-                                            *term_sets.entry(set).or_insert(next)
+                                            let key: String = set
+                                                .iter()
+                                                .flat_map(|s| {
+                                                    s.iter()
+                                                        .map(|&b| char::from(b))
+                                                        .chain(['\u{100}'])
+                                                })
+                                                .collect();
+                                            let next = term_sets.len();
+                                            let id = *term_keys.entry(key).or_insert(next);
+                                            if id == next {
+                                                term_sets.push(set);
+                                            }
+                                            id as u16
                                         })
                                         .collect()
                                 })
@@ -439,9 +454,7 @@ static RULES: LazyLock<Rules> = LazyLock::new(|| {
         .collect();
     // Term ids count from the end of the cues' sets, where the automaton has them.
     let cached = anchor_sets.len();
-    let mut by_id: Vec<(u16, Vec<Vec<u8>>)> = term_sets.into_iter().map(|(k, v)| (v, k)).collect();
-    by_id.sort();
-    anchor_sets.extend(by_id.into_iter().map(|(_, set)| set));
+    anchor_sets.extend(term_sets);
     let term_ids = sets
         .iter_mut()
         .flat_map(|(_, set)| set.cues.iter_mut())
