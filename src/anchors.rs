@@ -649,19 +649,29 @@ impl Drop for Scope<'_> {
 /// of some term do; `None` when `text` was not scanned. Slower than [`possible`]: a search for
 /// the text's row each time (it is asked after `possible` said yes, about one check in twenty).
 pub(crate) fn possible_all(terms: &[Box<[u16]>], text: &str) -> Option<bool> {
+    with_row(text, |_, bits| {
+        let has = |id: u16| bits[id as usize / 64] & (1 << (id % 64)) != 0;
+        terms.iter().any(|t| t.iter().all(|&id| has(id)))
+    })
+}
+
+/// Calls `f` with the span (start and end address) and the row of the scanned text that holds
+/// `text`; `None` when no scanned text does.
+fn with_row<R>(text: &str, f: impl FnOnce((usize, usize), &[u64]) -> R) -> Option<R> {
     let at = text.as_ptr() as usize;
     let end = at + text.len();
     SCANNED.with(|s| {
         let s = s.borrow();
         let s = s.as_ref()?;
         let i = s.spans.partition_point(|&(start, _, _)| start <= at);
-        let &(_, span_end, row) = s.spans.get(i.checked_sub(1)?)?;
+        let &(start, span_end, row) = s.spans.get(i.checked_sub(1)?)?;
         if end > span_end {
             return None;
         }
-        let bits = &s.bits[row * s.words..(row + 1) * s.words];
-        let has = |id: u16| bits[id as usize / 64] & (1 << (id % 64)) != 0;
-        Some(terms.iter().any(|t| t.iter().all(|&id| has(id))))
+        Some(f(
+            (start, span_end),
+            &s.bits[row * s.words..(row + 1) * s.words],
+        ))
     })
 }
 
@@ -675,21 +685,13 @@ pub(crate) fn possible(id: u16, text: &str) -> Option<bool> {
         if last.start.get() <= at && end <= last.end.get() {
             return Some(last.bits[word].get() & bit != 0);
         }
-        SCANNED.with(|s| {
-            let s = s.borrow();
-            let s = s.as_ref()?;
-            let i = s.spans.partition_point(|&(start, _, _)| start <= at);
-            let &(start, span_end, row) = s.spans.get(i.checked_sub(1)?)?;
-            if end > span_end {
-                return None;
-            }
-            let bits = &s.bits[row * s.words..(row + 1) * s.words];
+        with_row(text, |(start, span_end), bits| {
             last.start.set(start);
             last.end.set(span_end);
             for (cell, &b) in last.bits.iter().zip(bits) {
                 cell.set(b);
             }
-            Some(bits[word] & bit != 0)
+            bits[word] & bit != 0
         })
     })
 }
