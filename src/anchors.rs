@@ -227,7 +227,7 @@ fn candidates<'h>(
 /// fewer automaton states, at little cost in selectivity.
 const TERM_LEN: usize = 10;
 
-/// At most this many sets are required of one alternative ([`terms`]).
+/// At most this many sets are required of one alternative ([`terms_of`]).
 const MAX_TERMS: usize = 3;
 
 /// The finer gate of a pattern: for each top-level alternative, the sets of strings that every
