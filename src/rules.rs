@@ -341,13 +341,33 @@ struct Rules {
     anchors: Anchors,
 }
 
+/// The sets of the cues' terms, each once, numbered from 0 (their final ids follow the cues'
+/// own sets). Keyed by the set as text, a byte per char: the map type `index` already uses,
+/// which keeps the WASM module smaller than a map of its own.
+#[derive(Default)]
+struct TermSets {
+    keys: HashMap<String, usize, BuildHasherDefault<FxHasher>>,
+    sets: Vec<Vec<Vec<u8>>>,
+}
+
+impl TermSets {
+    fn id(&mut self, set: Vec<Vec<u8>>) -> u16 {
+        let key: String = set
+            .iter()
+            .flat_map(|s| s.iter().map(|&b| char::from(b)).chain(['\u{100}']))
+            .collect();
+        let next = self.sets.len();
+        let id = *self.keys.entry(key).or_insert(next);
+        if id == next {
+            self.sets.push(set);
+        }
+        id as u16
+    }
+}
+
 static RULES: LazyLock<Rules> = LazyLock::new(|| {
     let mut anchor_sets: Vec<Vec<Vec<u8>>> = Vec::new();
-    // The sets of the cues' terms, each once; their ids follow the cues' own sets.
-    // (Keyed by the set as text, a byte per char: the map type `index` already uses, which
-    // keeps the WASM module smaller than a map of its own.)
-    let mut term_keys: HashMap<String, usize, BuildHasherDefault<FxHasher>> = HashMap::default();
-    let mut term_sets: Vec<Vec<Vec<u8>>> = Vec::new();
+    let mut term_sets = TermSets::default();
     let mut sets: Vec<(&'static str, RuleSet)> = RULE_FILES
         .iter()
         .map(|(name, src)| {
@@ -370,26 +390,7 @@ static RULES: LazyLock<Rules> = LazyLock::new(|| {
                         terms: terms.map(|terms| {
                             terms
                                 .into_iter()
-                                .map(|t| {
-                                    t.into_iter()
-                                        .map(|set| {
-                                            let key: String = set
-                                                .iter()
-                                                .flat_map(|s| {
-                                                    s.iter()
-                                                        .map(|&b| char::from(b))
-                                                        .chain(['\u{100}'])
-                                                })
-                                                .collect();
-                                            let next = term_sets.len();
-                                            let id = *term_keys.entry(key).or_insert(next);
-                                            if id == next {
-                                                term_sets.push(set);
-                                            }
-                                            id as u16
-                                        })
-                                        .collect()
-                                })
+                                .map(|t| t.into_iter().map(|set| term_sets.id(set)).collect())
                                 .collect()
                         }),
                         joined: Lazy::new(name, cue.clone(), pat.clone()),
@@ -454,7 +455,11 @@ static RULES: LazyLock<Rules> = LazyLock::new(|| {
         .collect();
     // Term ids count from the end of the cues' sets, where the automaton has them.
     let cached = anchor_sets.len();
-    anchor_sets.extend(term_sets);
+    anchor_sets.extend(term_sets.sets);
+    assert!(
+        anchor_sets.len() <= u16::MAX as usize,
+        "more than 65,535 sets of anchors"
+    );
     let term_ids = sets
         .iter_mut()
         .flat_map(|(_, set)| set.cues.iter_mut())
