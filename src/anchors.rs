@@ -421,10 +421,10 @@ pub(crate) struct Anchors {
     nclasses: usize,
     /// `next[state * nclasses + class]`, flagged with [`ENDS`]; state 0 is the root.
     next: Vec<u16>,
-    /// The cues whose anchors end at each state (along its failure chain), as ranges of `cues`:
-    /// `ends[state]..ends[state + 1]`.
+    /// The cues whose anchors end at each state (along its failure chain), as ranges of `marks`:
+    /// `ends[state]..ends[state + 1]`. A mark is a word of a row and the cues' bits in it.
     ends: Vec<u32>,
-    cues: Vec<u16>,
+    marks: Vec<(u32, u64)>,
     /// `u64` words in one text's set of possible cues.
     words: usize,
     /// False when the automaton would not fit 15-bit states: then nothing is gated.
@@ -514,12 +514,19 @@ impl Anchors {
             renumber[old] = new as u32;
         }
         let mut ends = Vec::with_capacity(states + 1);
-        let mut cues = Vec::new();
+        let mut marks: Vec<(u32, u64)> = Vec::new();
         let mut table = Vec::with_capacity(if usable { states * nclasses } else { 0 });
         ends.push(0);
         for &old in &order {
-            cues.extend_from_slice(&out[old]);
-            ends.push(cues.len() as u32);
+            let first = marks.len();
+            for &c in &out[old] {
+                let word = u32::from(c) / 64;
+                match marks[first..].iter_mut().find(|(w, _)| *w == word) {
+                    Some((_, set)) => *set |= 1 << (c % 64),
+                    None => marks.push((word, 1 << (c % 64))),
+                }
+            }
+            ends.push(marks.len() as u32);
             if usable {
                 // Each entry is the next state, flagged when cues end there.
                 table.extend(next[old * nclasses..(old + 1) * nclasses].iter().map(|&t| {
@@ -533,7 +540,7 @@ impl Anchors {
             nclasses,
             next: table,
             ends,
-            cues,
+            marks,
             words,
             usable,
         }
@@ -546,25 +553,86 @@ impl Anchors {
             .then(|| (self.ends.len() - 1, self.next.len() * 2))
     }
 
-    /// Adds to `bits` (one text's row) every cue whose anchors occur in `text`.
-    fn scan(&self, text: &[u8], bits: &mut [u64]) {
+    /// Adds to each text's row of `bits` (the rows one after the other, [`Anchors::words`] long)
+    /// every cue whose anchors occur in it.
+    ///
+    /// Two things keep it fast. A scan is a chain of loads, each waiting for the one before:
+    /// [`LANES`] texts of about the same length are scanned side by side, so their chains overlap.
+    /// And about one byte in four ends anchors: the loop only notes those states, without a
+    /// branch, and their cues are added after each [`BLOCK`] of bytes, once per state and text.
+    fn scan_rows(&self, texts: &[&[u8]], bits: &mut [u64]) {
         if !self.usable {
             bits.fill(u64::MAX);
             return;
         }
-        let mut state = 0usize;
-        for &b in text {
-            let t = self.next[state * self.nclasses + self.classes[b as usize] as usize];
-            state = (t & STATE_MASK) as usize;
-            if t & ENDS != 0 {
-                let (from, to) = (self.ends[state], self.ends[state + 1]);
-                for &c in &self.cues[from as usize..to as usize] {
-                    bits[c as usize / 64] |= 1 << (c % 64);
+        let mut order: Vec<usize> = (0..texts.len()).collect();
+        order.sort_by_key(|&i| texts[i].len());
+        // The row (plus one) that last had each state's cues added.
+        let mut added = vec![0u32; self.ends.len()];
+        let mut ended = [[0u16; BLOCK]; LANES];
+        for group in order.chunks(LANES) {
+            let mut states = [0u16; LANES];
+            let longest = texts[group[group.len() - 1]].len();
+            let mut at = 0;
+            while at < longest {
+                let end = (at + BLOCK).min(longest);
+                let mut n = [0usize; LANES];
+                let lanes: [&[u8]; LANES] =
+                    std::array::from_fn(|l| group.get(l).map_or(&[][..], |&i| texts[i]));
+                // `order` is sorted: lanes run out of text in lane order.
+                let common = lanes
+                    .iter()
+                    .map(|t| t.len())
+                    .min()
+                    .unwrap_or(0)
+                    .clamp(at, end);
+                // Byte `i` of every lane, then byte `i + 1`: the index is the point.
+                #[allow(clippy::needless_range_loop)]
+                for i in at..common {
+                    for l in 0..LANES {
+                        self.step(&mut states[l], lanes[l][i], &mut ended[l], &mut n[l]);
+                    }
                 }
+                for l in 0..group.len() {
+                    for &b in lanes[l].get(common..end.min(lanes[l].len())).unwrap_or(&[]) {
+                        self.step(&mut states[l], b, &mut ended[l], &mut n[l]);
+                    }
+                    let row = group[l];
+                    let bits = &mut bits[row * self.words..(row + 1) * self.words];
+                    for &state in &ended[l][..n[l]] {
+                        let state = state as usize;
+                        if added[state] != row as u32 + 1 {
+                            added[state] = row as u32 + 1;
+                            let (from, to) = (self.ends[state], self.ends[state + 1]);
+                            for &(word, set) in &self.marks[from as usize..to as usize] {
+                                bits[word as usize] |= set;
+                            }
+                        }
+                    }
+                }
+                at = end;
             }
         }
     }
+
+    /// One byte of a scan: the next state, noted in `ended[n]` (and `n` counted) when it ends
+    /// anchors.
+    #[inline(always)]
+    fn step(&self, state: &mut u16, b: u8, ended: &mut [u16; BLOCK], n: &mut usize) {
+        let t = self.next[*state as usize * self.nclasses + self.classes[b as usize] as usize];
+        *state = t & STATE_MASK;
+        ended[*n] = *state;
+        *n += (t >> 15) as usize;
+    }
 }
+
+/// Texts [`Anchors::scan_rows`] scans side by side. Measured on the sentences of 14 policies
+/// (examples/scan.rs): 9.4 ns a byte with one lane, 6.4 with two, 4.9 with four, 4.3 with eight,
+/// 4.2 with sixteen.
+const LANES: usize = 8;
+
+/// Bytes of each text [`Anchors::scan_rows`] scans before it adds their cues.
+const BLOCK: usize = 256;
 
 /// The scanned texts of the document being analyzed.
 struct Scanned {
@@ -614,18 +682,14 @@ impl<'t> Scope<'t> {
     /// Scans each text once.
     pub(crate) fn new(anchors: &Anchors, texts: impl Iterator<Item = &'t str>) -> Scope<'t> {
         let words = anchors.words;
-        let mut spans = Vec::new();
-        let mut bits = Vec::new();
-        for t in texts {
-            if t.is_empty() {
-                continue;
-            }
-            let row = spans.len();
-            bits.resize((row + 1) * words, 0);
-            anchors.scan(t.as_bytes(), &mut bits[row * words..]);
-            let at = t.as_ptr() as usize;
-            spans.push((at, at + t.len(), row));
-        }
+        let texts: Vec<&[u8]> = texts.filter(|t| !t.is_empty()).map(str::as_bytes).collect();
+        let mut bits = vec![0; texts.len() * words];
+        anchors.scan_rows(&texts, &mut bits);
+        let mut spans: Vec<_> = texts
+            .iter()
+            .enumerate()
+            .map(|(row, t)| (t.as_ptr() as usize, t.as_ptr() as usize + t.len(), row))
+            .collect();
         spans.sort_unstable();
         forget_last();
         let previous = SCANNED.with(|s| s.replace(Some(Scanned { spans, words, bits })));
@@ -775,14 +839,20 @@ mod tests {
                 })
                 .collect();
             let anchors = Anchors::new(&cues, cues.len());
-            for _ in 0..20 {
-                let text: Vec<u8> = (0..rand(40)).map(|_| b"abcd "[rand(5) as usize]).collect();
-                let mut bits = vec![0u64; anchors.words];
-                anchors.scan(&text, &mut bits);
+            // Texts of unequal lengths, scanned side by side, lanes left over at the end.
+            let texts: Vec<Vec<u8>> = (0..rand(23))
+                .map(|_| (0..rand(40)).map(|_| b"abcd "[rand(5) as usize]).collect())
+                .collect();
+            let words = anchors.words;
+            let mut bits = vec![0u64; texts.len() * words];
+            let slices: Vec<&[u8]> = texts.iter().map(|t| t.as_slice()).collect();
+            anchors.scan_rows(&slices, &mut bits);
+            for (row, text) in texts.iter().enumerate() {
+                let bits = &bits[row * words..(row + 1) * words];
                 for (id, set) in cues.iter().enumerate() {
                     let found = bits[id / 64] & (1 << (id % 64)) != 0;
                     let cut = |a: &Vec<u8>| a[..a.len().min(MAX_ANCHOR_LEN)].to_vec();
-                    let naive = set.iter().any(|a| contains(&text, &cut(a)));
+                    let naive = set.iter().any(|a| contains(text, &cut(a)));
                     assert_eq!(found, naive, "cue {id} {set:?} in {text:?}");
                 }
             }

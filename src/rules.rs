@@ -480,6 +480,13 @@ pub(crate) fn scope<'t>(texts: impl Iterator<Item = &'t str>) -> Scope<'t> {
     Scope::new(&RULES.anchors, texts)
 }
 
+/// Scans `texts` for anchors as [`crate::analyze`] does, and forgets the result: for
+/// `examples/scan.rs`, which measures the scan alone.
+#[doc(hidden)]
+pub fn scan_only(texts: &[&str]) {
+    drop(scope(texts.iter().copied()));
+}
+
 /// False when the cue cannot match `text` (its anchors, or those of each of its terms, are not
 /// all in the scanned text around it).
 fn may_match(c: &Cue, text: &str) -> bool {
