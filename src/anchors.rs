@@ -338,58 +338,17 @@ const MIN_QUALITY: usize = 2;
 /// a digit or a sign other than `.,-'` counts twice and a space not at all, and 1 for the words
 /// nearly every policy sentence has.
 fn quality(set: &[Vec<u8>]) -> usize {
-    const COMMON: &[&str] = &[
-        "a",
-        "an",
-        "the",
-        "and",
-        "or",
-        "of",
-        "to",
-        "in",
-        "on",
-        "for",
-        "by",
-        "with",
-        "as",
-        "at",
-        "is",
-        "are",
-        "be",
-        "we",
-        "us",
-        "our",
-        "you",
-        "your",
-        "it",
-        "its",
-        "this",
-        "that",
-        "may",
-        "not",
-        "any",
-        "all",
-        "use",
-        "data",
-        "information",
-        "personal",
-        "info",
-        "such",
-        "other",
-        "which",
-        "will",
-        "can",
-        "from",
-        "have",
-        "has",
-        "if",
-        "do",
-    ];
     set.iter()
         .map(|s| {
-            let trimmed = s.trim_ascii();
-            // The longest common word is "information".
-            if trimmed.len() <= 11 && COMMON.iter().any(|c| c.as_bytes() == trimmed) {
+            // A `match` on the bytes: called for every candidate set, a list search was a tenth
+            // of start-up.
+            if let b"a" | b"an" | b"the" | b"and" | b"or" | b"of" | b"to" | b"in" | b"on" | b"for"
+            | b"by" | b"with" | b"as" | b"at" | b"is" | b"are" | b"be" | b"we" | b"us"
+            | b"our" | b"you" | b"your" | b"it" | b"its" | b"this" | b"that" | b"may"
+            | b"not" | b"any" | b"all" | b"use" | b"data" | b"information" | b"personal"
+            | b"info" | b"such" | b"other" | b"which" | b"will" | b"can" | b"from"
+            | b"have" | b"has" | b"if" | b"do" = s.trim_ascii()
+            {
                 return 1;
             }
             s.iter()
