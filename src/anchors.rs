@@ -391,14 +391,13 @@ pub(crate) struct Anchors {
 }
 
 impl Anchors {
-    /// Builds the automaton from sets of anchors (`cue_anchors[id]`); the first `cached` ids are
-    /// asked on every cue check ([`possible`]), the rest only by [`possible_all`].
-    pub(crate) fn new(cue_anchors: &[Vec<Vec<u8>>], cached: usize) -> Anchors {
+    /// Builds the automaton from sets of anchors (`cue_anchors[id]`, at most [`MAX_SETS`]):
+    /// the cues' own, asked by [`possible`], then their terms', asked by [`possible_all`].
+    pub(crate) fn new(cue_anchors: &[Vec<Vec<u8>>]) -> Anchors {
         let words = cue_anchors.len().div_ceil(64).max(1);
         assert!(
-            cached <= MAX_WORDS * 64,
-            "more than {} gated cues",
-            MAX_WORDS * 64
+            cue_anchors.len() <= MAX_SETS,
+            "more than {MAX_SETS} sets of anchors"
         );
         let mut classes = [0u8; 256];
         let mut nclasses = 1;
@@ -602,8 +601,13 @@ struct Scanned {
     bits: Vec<u64>,
 }
 
-/// [`Last`] keeps this many words of a row (the anchor sets of 512 cues).
-const MAX_WORDS: usize = 8;
+/// [`Last`] keeps this many words of a row: every set of anchors, of cues and of terms, has an
+/// id below [`MAX_SETS`].
+const MAX_WORDS: usize = 16;
+
+/// At most this many sets of anchors, of cues and terms together (`Rules` leaves the terms out
+/// past it).
+pub(crate) const MAX_SETS: usize = MAX_WORDS * 64;
 
 /// The scanned text last looked up and its row: consecutive checks are mostly on one sentence,
 /// and this answers them without a search (plain cells: no borrow flag, no destructor).
@@ -667,15 +671,51 @@ impl Drop for Scope<'_> {
     }
 }
 
+/// `Some(false)` when `text` lies inside a scanned text and cue `id`'s anchors do not occur
+/// there; `Some(true)` when they do; `None` when `text` was not scanned.
+#[inline]
+pub(crate) fn possible(id: u16, text: &str) -> Option<bool> {
+    let (word, bit) = (id as usize / 64, 1u64 << (id % 64));
+    with_last(text, |bits| bits[word].get() & bit != 0)
+}
+
 /// `Some(false)` when `text` lies inside a scanned text and, for each of `terms`, one of its
 /// sets of anchors does not occur there (ids of [`Anchors::new`]); `Some(true)` when all the sets
-/// of some term do; `None` when `text` was not scanned. Slower than [`possible`]: a search for
-/// the text's row each time (it is asked after `possible` said yes, about one check in twenty).
+/// of some term do; `None` when `text` was not scanned.
 pub(crate) fn possible_all(terms: &[Box<[u16]>], text: &str) -> Option<bool> {
-    with_row(text, |_, bits| {
-        let has = |id: u16| bits[id as usize / 64] & (1 << (id % 64)) != 0;
+    with_last(text, |bits| {
+        let has = |id: u16| bits[id as usize / 64].get() & (1 << (id % 64)) != 0;
         terms.iter().any(|t| t.iter().all(|&id| has(id)))
     })
+}
+
+/// Calls `f` with the first [`MAX_WORDS`] words of the row of the scanned text that holds
+/// `text`, kept in [`LAST`]; `None` when no scanned text does. The usual case, the text of the
+/// check before, is inlined; a new text goes through [`load_last`].
+#[inline]
+fn with_last<R>(text: &str, f: impl FnOnce(&[Cell<u64>; MAX_WORDS]) -> R) -> Option<R> {
+    let at = text.as_ptr() as usize;
+    let end = at + text.len();
+    LAST.with(|last| {
+        if (last.start.get() <= at && end <= last.end.get()) || load_last(last, text) {
+            Some(f(&last.bits))
+        } else {
+            None
+        }
+    })
+}
+
+/// Makes the row of the scanned text that holds `text` [`LAST`]'s; false when none does.
+#[inline(never)]
+fn load_last(last: &Last, text: &str) -> bool {
+    with_row(text, |(start, span_end), bits| {
+        last.start.set(start);
+        last.end.set(span_end);
+        for (cell, &b) in last.bits.iter().zip(bits) {
+            cell.set(b);
+        }
+    })
+    .is_some()
 }
 
 /// Calls `f` with the span (start and end address) and the row of the scanned text that holds
@@ -695,27 +735,6 @@ fn with_row<R>(text: &str, f: impl FnOnce((usize, usize), &[u64]) -> R) -> Optio
             (start, span_end),
             &s.bits[row * s.words..(row + 1) * s.words],
         ))
-    })
-}
-
-/// `Some(false)` when `text` lies inside a scanned text and cue `id`'s anchors do not occur
-/// there; `Some(true)` when they do; `None` when `text` was not scanned.
-pub(crate) fn possible(id: u16, text: &str) -> Option<bool> {
-    let at = text.as_ptr() as usize;
-    let end = at + text.len();
-    let (word, bit) = (id as usize / 64, 1u64 << (id % 64));
-    LAST.with(|last| {
-        if last.start.get() <= at && end <= last.end.get() {
-            return Some(last.bits[word].get() & bit != 0);
-        }
-        with_row(text, |(start, span_end), bits| {
-            last.start.set(start);
-            last.end.set(span_end);
-            for (cell, &b) in last.bits.iter().zip(bits) {
-                cell.set(b);
-            }
-            bits[word] & bit != 0
-        })
     })
 }
 
@@ -797,7 +816,7 @@ mod tests {
                         .collect()
                 })
                 .collect();
-            let anchors = Anchors::new(&cues, cues.len());
+            let anchors = Anchors::new(&cues);
             // Texts of unequal lengths, scanned side by side, lanes left over at the end.
             let texts: Vec<Vec<u8>> = (0..rand(23))
                 .map(|_| (0..rand(40)).map(|_| b"abcd "[rand(5) as usize]).collect())
@@ -820,7 +839,7 @@ mod tests {
 
     #[test]
     fn a_scope_gates_texts_inside_its_texts_only() {
-        let anchors = Anchors::new(&[vec![b"sell".to_vec()], vec![b"rent".to_vec()]], 2);
+        let anchors = Anchors::new(&[vec![b"sell".to_vec()], vec![b"rent".to_vec()]]);
         let a = String::from("we never sell your data");
         let b = String::from("headings about renting");
         let other = String::from("we never sell your data");

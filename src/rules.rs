@@ -457,24 +457,26 @@ static RULES: LazyLock<Rules> = LazyLock::new(|| {
             )
         })
         .collect();
-    // Term ids count from the end of the cues' sets, where the automaton has them.
-    let cached = anchor_sets.len();
-    anchor_sets.extend(term_sets.sets);
-    assert!(
-        anchor_sets.len() <= u16::MAX as usize,
-        "more than 65,535 sets of anchors"
-    );
-    let term_ids = sets
-        .iter_mut()
-        .flat_map(|(_, set)| set.cues.iter_mut())
-        .filter_map(|c| c.terms.as_mut())
-        .flat_map(|terms| terms.iter_mut().flat_map(|t| t.iter_mut()));
-    for id in term_ids {
-        *id += cached as u16;
+    // Term ids count from the end of the cues' sets, where the automaton has them. Past
+    // `MAX_SETS` sets in all, the terms are left out: the cues' own anchors still gate them.
+    let cue_sets = anchor_sets.len();
+    let with_terms = cue_sets + term_sets.sets.len() <= anchors::MAX_SETS;
+    if with_terms {
+        anchor_sets.extend(term_sets.sets);
+    }
+    for c in sets.iter_mut().flat_map(|(_, set)| set.cues.iter_mut()) {
+        match c.terms.as_mut() {
+            Some(terms) if with_terms => {
+                for id in terms.iter_mut().flat_map(|t| t.iter_mut()) {
+                    *id += cue_sets as u16;
+                }
+            }
+            _ => c.terms = None,
+        }
     }
     Rules {
         sets,
-        anchors: Anchors::new(&anchor_sets, cached),
+        anchors: Anchors::new(&anchor_sets),
     }
 });
 
