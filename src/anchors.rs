@@ -597,6 +597,8 @@ struct Scanned {
     /// (start address, end address, row), sorted by start address. The texts are borrowed by
     /// the [`Scope`] that made this, so they stay where they are and unchanged until it drops.
     spans: Vec<(usize, usize, usize)>,
+    /// (start address, end address) of each row, in the order the texts came.
+    rows: Vec<(usize, usize)>,
     words: usize,
     bits: Vec<u64>,
 }
@@ -614,6 +616,7 @@ pub(crate) const MAX_SETS: usize = MAX_WORDS * 64;
 struct Last {
     start: Cell<usize>,
     end: Cell<usize>,
+    row: Cell<usize>,
     bits: [Cell<u64>; MAX_WORDS],
 }
 
@@ -623,6 +626,7 @@ thread_local! {
         Last {
             start: Cell::new(0),
             end: Cell::new(0),
+            row: Cell::new(usize::MAX),
             bits: [const { Cell::new(0) }; MAX_WORDS],
         }
     };
@@ -632,6 +636,7 @@ fn forget_last() {
     LAST.with(|l| {
         l.start.set(0);
         l.end.set(0);
+        l.row.set(usize::MAX);
     });
 }
 
@@ -648,14 +653,24 @@ impl<'t> Scope<'t> {
         let texts: Vec<&[u8]> = texts.filter(|t| !t.is_empty()).map(str::as_bytes).collect();
         let mut bits = vec![0; texts.len() * words];
         anchors.scan_rows(&texts, &mut bits);
-        let mut spans: Vec<_> = texts
+        let rows: Vec<_> = texts
+            .iter()
+            .map(|t| (t.as_ptr() as usize, t.as_ptr() as usize + t.len()))
+            .collect();
+        let mut spans: Vec<_> = rows
             .iter()
             .enumerate()
-            .map(|(row, t)| (t.as_ptr() as usize, t.as_ptr() as usize + t.len(), row))
+            .map(|(row, &(start, end))| (start, end, row))
             .collect();
         spans.sort_unstable();
         forget_last();
-        let previous = SCANNED.with(|s| s.replace(Some(Scanned { spans, words, bits })));
+        let scanned = Scanned {
+            spans,
+            rows,
+            words,
+            bits,
+        };
+        let previous = SCANNED.with(|s| s.replace(Some(scanned)));
         Scope {
             previous,
             _texts: PhantomData,
@@ -706,36 +721,42 @@ fn with_last<R>(text: &str, f: impl FnOnce(&[Cell<u64>; MAX_WORDS]) -> R) -> Opt
 }
 
 /// Makes the row of the scanned text that holds `text` [`LAST`]'s; false when none does.
+/// Findings go through the sentences in order, so the row after the last one is tried before a
+/// binary search.
 #[inline(never)]
 fn load_last(last: &Last, text: &str) -> bool {
-    with_row(text, |(start, span_end), bits| {
-        last.start.set(start);
-        last.end.set(span_end);
-        for (cell, &b) in last.bits.iter().zip(bits) {
-            cell.set(b);
-        }
-    })
-    .is_some()
-}
-
-/// Calls `f` with the span (start and end address) and the row of the scanned text that holds
-/// `text`; `None` when no scanned text does.
-fn with_row<R>(text: &str, f: impl FnOnce((usize, usize), &[u64]) -> R) -> Option<R> {
     let at = text.as_ptr() as usize;
     let end = at + text.len();
     SCANNED.with(|s| {
         let s = s.borrow();
-        let s = s.as_ref()?;
-        let i = s.spans.partition_point(|&(start, _, _)| start <= at);
-        let &(start, span_end, row) = s.spans.get(i.checked_sub(1)?)?;
-        if end > span_end {
-            return None;
+        let Some(s) = s.as_ref() else {
+            return false;
+        };
+        let next = last.row.get().wrapping_add(1);
+        let row = match s.rows.get(next) {
+            Some(&(start, span_end)) if start <= at && end <= span_end => next,
+            _ => match row_of(s, at, end) {
+                Some(row) => row,
+                None => return false,
+            },
+        };
+        let (start, span_end) = s.rows[row];
+        last.start.set(start);
+        last.end.set(span_end);
+        last.row.set(row);
+        let bits = &s.bits[row * s.words..(row + 1) * s.words];
+        for (cell, &b) in last.bits.iter().zip(bits) {
+            cell.set(b);
         }
-        Some(f(
-            (start, span_end),
-            &s.bits[row * s.words..(row + 1) * s.words],
-        ))
+        true
     })
+}
+
+/// The row of the scanned text that holds the addresses `at..end`, by binary search.
+fn row_of(s: &Scanned, at: usize, end: usize) -> Option<usize> {
+    let i = s.spans.partition_point(|&(start, _, _)| start <= at);
+    let &(_, span_end, row) = s.spans.get(i.checked_sub(1)?)?;
+    (end <= span_end).then_some(row)
 }
 
 #[cfg(test)]
