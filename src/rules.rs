@@ -322,6 +322,14 @@ impl Regex {
             .map(|m| (m.start(), m.end()))
     }
 
+    /// Where the first match at or after `at` ends, as [`Regex::find_at`] would say, without
+    /// the backward pass that finds where it starts.
+    fn end_at(&self, hay: &[u8], at: usize) -> Option<usize> {
+        self.0
+            .search_half(&Input::new(hay).range(at..))
+            .map(|m| m.offset())
+    }
+
     fn find_iter<'h>(&'h self, hay: &'h [u8]) -> impl Iterator<Item = (usize, usize)> + 'h {
         self.0.find_iter(hay).map(|m| (m.start(), m.end()))
     }
@@ -672,9 +680,18 @@ impl Gapped {
 
 impl Chain {
     fn is_match(&self, hay: &[u8]) -> bool {
-        self.parts[0]
-            .find_iter(hay)
-            .any(|(_, end)| self.follows(1, hay, end))
+        // The ends of the first part's matches, as `find_iter` gives them: only the ends count.
+        let mut at = 0;
+        while at <= hay.len() {
+            let Some(end) = self.parts[0].end_at(hay, at) else {
+                return false;
+            };
+            if self.follows(1, hay, end) {
+                return true;
+            }
+            at = if end > at { end } else { end + 1 };
+        }
+        false
     }
 
     /// Do `parts[k..]` match, the first of them starting within `gaps[k - 1]` bytes of `from`?
