@@ -523,8 +523,15 @@ impl Anchors {
             bits.fill(u64::MAX);
             return;
         }
-        let mut order: Vec<usize> = (0..texts.len()).collect();
-        order.sort_by_key(|&i| texts[i].len());
+        // Rows by length: (length, row, 0), sorted as `Scope::new` sorts its spans, which
+        // shares that sort's code (a sort of its own added 3 KB to the WASM module).
+        let mut by_length: Vec<(usize, usize, usize)> = texts
+            .iter()
+            .enumerate()
+            .map(|(row, t)| (t.len(), row, 0))
+            .collect();
+        by_length.sort_unstable();
+        let order: Vec<usize> = by_length.into_iter().map(|(_, row, _)| row).collect();
         // The row (plus one) that last had each state's cues added.
         let mut added = vec![0u32; self.ends.len()];
         let mut ended = [[0u16; BLOCK]; LANES];
