@@ -178,6 +178,11 @@ if [ "$MODE" = bench ]; then
   .venv/bin/python bench/browser-firefox.py
   step "bench: native throughput (examples/throughput.rs)"
   cargo run --release --example throughput
+  if [ -d ../shared/corpus/ota ]; then
+    step "bench: the anchor scan alone (examples/scan.rs, 14 ota policies)"
+    # shellcheck disable=SC2046 # one argument per file
+    cargo run --release --example scan -- $(ls -S ../shared/corpus/ota/* | awk 'NR%20==0' | head -14)
+  fi
   step "bench: criterion (benches/analyze.rs)"
   cargo bench --bench analyze
 fi
