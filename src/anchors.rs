@@ -845,9 +845,18 @@ mod tests {
                 })
                 .collect();
             let anchors = Anchors::new(&cues);
-            // Texts of unequal lengths, scanned side by side, lanes left over at the end.
+            // Texts of unequal lengths, scanned side by side, lanes left over at the end; some
+            // longer than a block (anchors across a block's end, a state's cues added again
+            // in the next block).
             let texts: Vec<Vec<u8>> = (0..rand(23))
-                .map(|_| (0..rand(40)).map(|_| b"abcd "[rand(5) as usize]).collect())
+                .map(|_| {
+                    let len = if rand(4) == 0 {
+                        rand(3 * BLOCK as u64)
+                    } else {
+                        rand(40)
+                    };
+                    (0..len).map(|_| b"abcd "[rand(5) as usize]).collect()
+                })
                 .collect();
             let words = anchors.words;
             let mut bits = vec![0u64; texts.len() * words];
