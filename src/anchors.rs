@@ -697,30 +697,59 @@ impl Drop for Scope<'_> {
 /// there; `Some(true)` when they do; `None` when `text` was not scanned.
 #[inline]
 pub(crate) fn possible(id: u16, text: &str) -> Option<bool> {
-    let (word, bit) = (id as usize / 64, 1u64 << (id % 64));
-    with_last(text, |bits| bits[word].get() & bit != 0)
+    with_row(text, |row| row.has(id))
 }
 
 /// `Some(false)` when `text` lies inside a scanned text and, for each of `terms`, one of its
 /// sets of anchors does not occur there (ids of [`Anchors::new`]); `Some(true)` when all the sets
 /// of some term do; `None` when `text` was not scanned.
 pub(crate) fn possible_all(terms: &[Box<[u16]>], text: &str) -> Option<bool> {
-    with_last(text, |bits| {
-        let has = |id: u16| bits[id as usize / 64].get() & (1 << (id % 64)) != 0;
-        terms.iter().any(|t| t.iter().all(|&id| has(id)))
+    with_row(text, |row| {
+        terms.iter().any(|t| t.iter().all(|&id| row.has(id)))
     })
 }
 
-/// Calls `f` with the first [`MAX_WORDS`] words of the row of the scanned text that holds
-/// `text`, kept in [`LAST`]; `None` when no scanned text does. The usual case, the text of the
-/// check before, is inlined; a new text goes through [`load_last`].
+/// `Some(false)` when `text` lies inside a scanned text where none of the sets in `mask` occurs
+/// (words of a row and their bits, as [`mask`] makes them); `Some(true)` when one does.
+pub(crate) fn possible_any(mask: &[(usize, u64)], text: &str) -> Option<bool> {
+    with_row(text, |row| {
+        mask.iter().any(|&(word, set)| row.0[word].get() & set != 0)
+    })
+}
+
+/// The words of a row that hold sets `ids`, with their bits: for [`possible_any`].
+pub(crate) fn mask(ids: impl Iterator<Item = u16>) -> Vec<(usize, u64)> {
+    let mut mask: Vec<(usize, u64)> = Vec::new();
+    for id in ids {
+        let (word, bit) = (id as usize / 64, 1u64 << (id % 64));
+        match mask.iter_mut().find(|(w, _)| *w == word) {
+            Some((_, set)) => *set |= bit,
+            None => mask.push((word, bit)),
+        }
+    }
+    mask
+}
+
+/// The sets of anchors that occur in one scanned text (the first [`MAX_WORDS`] words of its row).
+struct Row<'a>(&'a [Cell<u64>; MAX_WORDS]);
+
+impl Row<'_> {
+    #[inline]
+    fn has(&self, id: u16) -> bool {
+        self.0[id as usize / 64].get() & (1 << (id % 64)) != 0
+    }
+}
+
+/// Calls `f` with the row of the scanned text that holds `text`, kept in [`LAST`]; `None` when
+/// no scanned text does. The usual case, the text of the check before, is inlined; a new text
+/// goes through [`load_last`].
 #[inline]
-fn with_last<R>(text: &str, f: impl FnOnce(&[Cell<u64>; MAX_WORDS]) -> R) -> Option<R> {
+fn with_row<R>(text: &str, f: impl FnOnce(Row) -> R) -> Option<R> {
     let at = text.as_ptr() as usize;
     let end = at + text.len();
     LAST.with(|last| {
         if (last.start.get() <= at && end <= last.end.get()) || load_last(last, text) {
-            Some(f(&last.bits))
+            Some(f(Row(&last.bits)))
         } else {
             None
         }
