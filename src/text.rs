@@ -289,48 +289,13 @@ fn find_link_open(s: &str) -> Option<usize> {
     None
 }
 
-/// Converts byte offsets into UTF-16 offsets of the same text, many at a time.
-pub(crate) struct Utf16Map {
-    /// (byte offset, UTF-16 offset) every few hundred bytes, at character boundaries.
-    checkpoints: Vec<(usize, usize)>,
-}
-
-const CHECKPOINT_EVERY: usize = 256;
-
-impl Utf16Map {
-    pub fn new(text: &str) -> Utf16Map {
-        let mut checkpoints = vec![(0, 0)];
-        let mut units = 0;
-        let mut next = CHECKPOINT_EVERY;
-        for (i, c) in text.char_indices() {
-            if i >= next {
-                checkpoints.push((i, units));
-                next = i + CHECKPOINT_EVERY;
-            }
-            units += c.len_utf16();
-        }
-        Utf16Map { checkpoints }
-    }
-
-    /// UTF-16 offset of the byte offset `byte` (which must be a character boundary of `text`).
-    pub fn convert(&self, text: &str, byte: usize) -> usize {
-        let byte = byte.min(text.len());
-        let k = match self.checkpoints.binary_search_by_key(&byte, |c| c.0) {
-            Ok(k) => return self.checkpoints[k].1,
-            Err(k) => k - 1,
-        };
-        let (b0, u0) = self.checkpoints[k];
-        let mut b = b0;
-        while b < byte && !text.is_char_boundary(b) {
-            b += 1;
-        }
-        u0 + text[b0..byte].chars().map(char::len_utf16).sum::<usize>()
-    }
-}
-
-/// Number of UTF-16 code units of a string.
-pub(crate) fn utf16_len(s: &str) -> usize {
-    s.chars().map(char::len_utf16).sum()
+/// Number of UTF-16 code units of UTF-8 text: a unit for every byte that starts a character,
+/// and one more for each that starts a four-byte one (counted over bytes, which the compiler
+/// vectorises: the report's offsets are converted with it over the whole text).
+pub(crate) fn utf16_len(utf8: &[u8]) -> usize {
+    utf8.iter()
+        .map(|&b| usize::from((b as i8) >= -0x40) + usize::from(b >= 0xf0))
+        .sum()
 }
 
 #[cfg(test)]
@@ -411,13 +376,25 @@ mod tests {
     }
 
     #[test]
-    fn utf16_offsets() {
-        let text = "a😀é".repeat(200);
-        let map = Utf16Map::new(&text);
-        for (i, _) in text.char_indices() {
-            assert_eq!(map.convert(&text, i), utf16_len(&text[..i]));
+    fn utf16_lengths() {
+        for text in [
+            "",
+            "plain",
+            "a😀é€\u{7f}\u{80}\u{7ff}\u{800}\u{ffff}\u{10000}",
+        ] {
+            assert_eq!(
+                utf16_len(text.as_bytes()),
+                text.encode_utf16().count(),
+                "{text:?}"
+            );
         }
-        assert_eq!(map.convert(&text, text.len()), utf16_len(&text));
+        let text = "a😀é\u{10ffff}\u{800}".repeat(50);
+        for (i, _) in text.char_indices() {
+            assert_eq!(
+                utf16_len(&text.as_bytes()[..i]),
+                text[..i].encode_utf16().count()
+            );
+        }
     }
 
     #[test]

@@ -15,7 +15,7 @@ mod transfers;
 
 use crate::report::{Evidence, NamedParty, Report};
 use crate::segment::{Doc, Sentence};
-use crate::text::Utf16Map;
+use crate::text::utf16_len;
 
 /// Runs every finding over the cut document.
 pub(crate) fn run(doc: &Doc) -> Report {
@@ -170,11 +170,15 @@ fn to_utf16(doc: &Doc, r: &mut Report) -> usize {
         .collect();
     offsets.sort_unstable();
     offsets.dedup();
-    // The text is read once: the map up to the last offset, and what follows only counted.
-    let reach = offsets.last().map_or(0, |&o| o.min(doc.text.len()));
-    let text = &doc.text[..reach];
-    let map = Utf16Map::new(text);
-    let units: Vec<usize> = offsets.iter().map(|&o| map.convert(text, o)).collect();
+    // The text is read once, from one offset to the next (offsets are character boundaries).
+    let (mut at, mut count) = (0, 0);
+    let mut units = Vec::with_capacity(offsets.len());
+    for &o in &offsets {
+        let o = o.clamp(at, doc.text.len());
+        count += utf16_len(&doc.text.as_bytes()[at..o]);
+        at = o;
+        units.push(count);
+    }
     let convert = |o: usize| units[offsets.partition_point(|&x| x < o)];
     for list in lists {
         for e in list {
@@ -182,7 +186,7 @@ fn to_utf16(doc: &Doc, r: &mut Report) -> usize {
             e.end = convert(e.end);
         }
     }
-    map.convert(text, reach) + crate::text::utf16_len(&doc.text[reach..])
+    count + utf16_len(&doc.text.as_bytes()[at..])
 }
 
 /// Cuts a normalised sentence into clauses at contrast words, so that "we honor X, but we do
