@@ -24,8 +24,8 @@ use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{LazyLock, OnceLock};
 
-/// Slots of [`RuleSet::cue`]'s cache (a power of two; the hash keeps the top six bits).
-const RECENT: usize = 64;
+/// Slots of [`RuleSet::cue`]'s cache (a power of two; the hash keeps the top eight bits).
+const RECENT: usize = 256;
 
 /// The Fx hash (as in rustc): a multiply and a rotate per word. Cue names are short and trusted,
 /// so a DoS-resistant hash buys nothing here.
@@ -539,7 +539,7 @@ impl RuleSet {
     /// written and read whole; a collision only sends the lookup to `index`.
     fn cue(&self, cue: &'static str) -> &Cue {
         let at = cue.as_ptr() as usize as u64;
-        let slot = &self.recent[(at.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 58) as usize];
+        let slot = &self.recent[(at.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (64 - RECENT.trailing_zeros())) as usize];
         let entry = slot.load(Ordering::Relaxed);
         if entry >> 16 == at && entry & 0xffff != 0 {
             let c = &self.cues[(entry & 0xffff) as usize - 1];
