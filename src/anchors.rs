@@ -11,11 +11,6 @@
 //! A cue without usable anchors (built only of common words, classes or optional parts) is
 //! always run.
 //!
-//! Anchors say "one of these words"; many cues need two things at once (`sell` near `data`,
-//! a verb and a country). A cue's *terms* ([`Gate::terms`]) are, for each top-level alternative,
-//! every set of strings its matches contain; they go into the same automaton, and after the
-//! anchors say yes, a cue whose terms are not all there for any alternative is skipped too.
-//!
 //! The gate is sound by construction: a cue is skipped only when none of its anchors occurs,
 //! and every match contains one. `tests` below check the extraction; `tests/rules.rs` and the
 //! corpus checks run with the gate on.
@@ -42,12 +37,10 @@ enum Lits {
     Unknown,
 }
 
-/// What gates a cue: its anchors, and its terms when they say more.
+/// What gates a cue: its anchors.
 pub(crate) struct Gate {
     /// Every match contains one of these strings.
     pub(crate) any: Vec<Vec<u8>>,
-    /// See [`terms_of`].
-    pub(crate) terms: Option<Vec<Vec<Vec<Vec<u8>>>>>,
 }
 
 /// The gate of a pattern (as the regex crate reads it, without Unicode), or `None` when no set
@@ -66,10 +59,7 @@ pub(crate) fn gate(pattern: &str) -> Option<Gate> {
     if set.len() > MAX_ANCHORS || quality(&set) < MIN_QUALITY {
         return None;
     }
-    Some(Gate {
-        any: minimal(set),
-        terms: terms_of(&hir),
-    })
+    Some(Gate { any: minimal(set) })
 }
 
 /// Drops every string that contains another one of the set (it adds nothing to the gate).
@@ -223,110 +213,6 @@ fn candidates<'h>(
     Err(candidates)
 }
 
-/// Strings of terms are cut to this many bytes (the prefix of a required string is required):
-/// fewer automaton states, at little cost in selectivity.
-const TERM_LEN: usize = 10;
-
-/// At most this many sets are required of one alternative ([`terms_of`]).
-const MAX_TERMS: usize = 3;
-
-/// The finer gate of a pattern: for each top-level alternative, the sets of strings that every
-/// match of it contains, all of them (`\bsell\b.{0,40}\bdata\b` needs `sell` *and* `data`). `None`
-/// when some alternative has no set good enough, or when no alternative needs more than one set
-/// (then the anchors say as much).
-fn terms_of(hir: &Hir) -> Option<Vec<Vec<Vec<Vec<u8>>>>> {
-    let alternatives = alternatives(hir);
-    let out: Vec<Vec<Vec<Vec<u8>>>> = alternatives
-        .iter()
-        .map(|parts| conjunction(parts))
-        .collect::<Option<_>>()?;
-    out.iter().any(|t| t.len() > 1).then_some(out)
-}
-
-/// At most this many alternatives are read apart ([`alternatives`]).
-const MAX_ALTERNATIVES: usize = 256;
-
-/// The top-level alternatives of `h`, each as the parts it concatenates, with what the parser
-/// factored out of them put back (`\b(?:a x|b y)` is read as `\b a x` and `\b b y`): a
-/// concatenation with one alternation among its parts is one alternative per branch.
-fn alternatives(h: &Hir) -> Vec<Vec<&Hir>> {
-    let h = uncaptured(h);
-    let out: Vec<Vec<&Hir>> = match h.kind() {
-        HirKind::Alternation(alts) => alts.iter().flat_map(alternatives).collect(),
-        HirKind::Concat(parts) => {
-            let is_alt = |p: &&Hir| matches!(uncaptured(p).kind(), HirKind::Alternation(_));
-            let mut alts = parts.iter().enumerate().filter(|(_, p)| is_alt(p));
-            match (alts.next(), alts.next()) {
-                (Some((i, alt)), None) => alternatives(alt)
-                    .into_iter()
-                    .map(|a| {
-                        let mut v: Vec<&Hir> = parts[..i].iter().collect();
-                        v.extend(a);
-                        v.extend(&parts[i + 1..]);
-                        v
-                    })
-                    .collect(),
-                _ => vec![vec![h]],
-            }
-        }
-        _ => vec![vec![h]],
-    };
-    if out.len() > MAX_ALTERNATIVES {
-        return vec![vec![h]];
-    }
-    out
-}
-
-/// `h` without the capture groups around it.
-fn uncaptured(mut h: &Hir) -> &Hir {
-    while let HirKind::Capture(c) = h.kind() {
-        h = &c.sub;
-    }
-    h
-}
-
-/// The parts of a concatenation of `parts`, nested concatenations opened.
-fn flatten<'h>(parts: &[&'h Hir], out: &mut Vec<&'h Hir>) {
-    for p in parts {
-        match uncaptured(p).kind() {
-            HirKind::Concat(inner) => flatten(&inner.iter().collect::<Vec<_>>(), out),
-            _ => out.push(p),
-        }
-    }
-}
-
-/// The best sets (at most [`MAX_TERMS`]) that every match of the concatenation of `parts`
-/// contains, each good enough to gate on; `None` when there is none.
-fn conjunction(parts: &[&Hir]) -> Option<Vec<Vec<Vec<u8>>>> {
-    let mut flat = Vec::new();
-    flatten(parts, &mut flat);
-    let sets = match candidates(flat) {
-        Ok(run) => vec![run],
-        Err(sets) => sets,
-    };
-    let mut good: Vec<Vec<Vec<u8>>> = sets
-        .into_iter()
-        .filter(|c| c.len() <= MAX_ANCHORS && quality(c) >= MIN_QUALITY)
-        .map(|c| {
-            minimal(
-                c.into_iter()
-                    .map(|mut s| {
-                        s.truncate(TERM_LEN);
-                        s
-                    })
-                    .collect(),
-            )
-        })
-        .filter(|c| quality(c) >= MIN_QUALITY)
-        .collect();
-    good.sort_by_cached_key(|c| {
-        std::cmp::Reverse((quality(c).min(GOOD + 1), std::cmp::Reverse(c.len())))
-    });
-    good.dedup();
-    good.truncate(MAX_TERMS);
-    (!good.is_empty()).then_some(good)
-}
-
 /// A set of this quality is rare enough: a concatenation stops multiplying there, and among
 /// candidates above it the smallest set wins.
 const GOOD: usize = 5;
@@ -372,8 +258,8 @@ const ENDS: u16 = 0x8000;
 const STATE_MASK: u16 = !ENDS;
 
 /// Every cue's anchors in one automaton: an Aho-Corasick automaton made into a dense DFA over
-/// byte classes, with 15-bit states numbered breadth first (about 20,500 states for the rule
-/// files: a table of about 2.8 MB, of which a scan mostly reads the first rows).
+/// byte classes, with 15-bit states numbered breadth first (about 13,400 states for the rule
+/// files: a table of about 1.8 MB, of which a scan mostly reads the first rows).
 pub(crate) struct Anchors {
     /// Byte → class; class 0 is every byte no anchor has.
     classes: [u8; 256],
@@ -391,8 +277,8 @@ pub(crate) struct Anchors {
 }
 
 impl Anchors {
-    /// Builds the automaton from sets of anchors (`cue_anchors[id]`, at most [`MAX_SETS`]):
-    /// the cues' own, asked by [`possible`], then their terms', asked by [`possible_all`].
+    /// Builds the automaton from sets of anchors (`cue_anchors[id]`, at most [`MAX_SETS`]), one
+    /// per cue, asked by [`possible`].
     pub(crate) fn new(cue_anchors: &[Vec<Vec<u8>>]) -> Anchors {
         let words = cue_anchors.len().div_ceil(64).max(1);
         assert!(
@@ -610,13 +496,12 @@ struct Scanned {
     bits: Vec<u64>,
 }
 
-/// [`Last`] keeps this many words of a row: every set of anchors, of cues and of terms, has an
-/// id below [`MAX_SETS`].
-const MAX_WORDS: usize = 16;
+/// [`Last`] keeps this many words of a row: every cue's set of anchors has an id below
+/// [`MAX_SETS`] (the rule files have about 330 such sets).
+const MAX_WORDS: usize = 8;
 
-/// At most this many sets of anchors, of cues and terms together (`Rules` leaves the terms out
-/// past it).
-pub(crate) const MAX_SETS: usize = MAX_WORDS * 64;
+/// At most this many sets of anchors, one per cue that has them.
+const MAX_SETS: usize = MAX_WORDS * 64;
 
 /// The scanned text last looked up and its row: consecutive checks are mostly on one sentence,
 /// and this answers them without a search (plain cells: no borrow flag, no destructor).
@@ -698,15 +583,6 @@ impl Drop for Scope<'_> {
 #[inline]
 pub(crate) fn possible(id: u16, text: &str) -> Option<bool> {
     with_row(text, |row| row.has(id))
-}
-
-/// `Some(false)` when `text` lies inside a scanned text and, for each of `terms`, one of its
-/// sets of anchors does not occur there (ids of [`Anchors::new`]); `Some(true)` when all the sets
-/// of some term do; `None` when `text` was not scanned.
-pub(crate) fn possible_all(terms: &[Box<[u16]>], text: &str) -> Option<bool> {
-    with_row(text, |row| {
-        terms.iter().any(|t| t.iter().all(|&id| row.has(id)))
-    })
 }
 
 /// `Some(false)` when `text` lies inside a scanned text where none of the sets in `mask` occurs
@@ -919,75 +795,5 @@ mod tests {
             assert_eq!(possible(0, &other), None);
         }
         assert_eq!(possible(0, &a), None);
-    }
-
-    fn terms(p: &str) -> Option<Vec<Vec<Vec<String>>>> {
-        let as_text = |v: Vec<Vec<u8>>| -> Vec<String> {
-            v.into_iter()
-                .map(|s| String::from_utf8(s).unwrap())
-                .collect()
-        };
-        gate(p)?.terms.map(|t| {
-            t.into_iter()
-                .map(|alt| alt.into_iter().map(as_text).collect())
-                .collect()
-        })
-    }
-
-    #[test]
-    fn terms_are_every_set_an_alternative_needs() {
-        assert_eq!(
-            terms(r"\bsell\w* .{0,40}\bcustomer lists?\b"),
-            Some(vec![vec![vec!["customer l".into()], vec!["sell".into()]]])
-        );
-        // The parser factors `\b` out of the alternation: each branch still gets its own terms.
-        assert_eq!(
-            terms(r"\b(?:sells? .{0,9}\bmailing|rents? .{0,9}\bfiles)\b"),
-            Some(vec![
-                vec![
-                    vec!["mailing".into()],
-                    vec!["sell ".into(), "sells ".into()]
-                ],
-                vec![vec!["files".into()], vec!["rent ".into(), "rents ".into()]],
-            ])
-        );
-        // One set per alternative says no more than the anchors.
-        assert_eq!(terms(r"\bsell\b|\brent\b"), None);
-        // An alternative without a good set leaves the cue to its anchors.
-        assert_eq!(terms(r"\bsell\w* .{0,40}\bcustomer lists?\b|\bwe\b"), None);
-    }
-
-    #[test]
-    fn every_rule_example_a_cue_matches_has_one_of_its_terms() {
-        let sentences: Vec<String> = crate::rules::RULE_FILES
-            .iter()
-            .flat_map(|(_, src)| crate::rules::parse(src).unwrap().examples)
-            .map(|e| crate::text::normalize(&e.sentence))
-            .collect();
-        let mut checked = 0;
-        for (_, src) in crate::rules::RULE_FILES {
-            for (cue, pat) in crate::rules::parse(src).unwrap().cues {
-                let Some(t) = gate(&pat).and_then(|g| g.terms) else {
-                    continue;
-                };
-                let re = regex_automata::meta::Regex::builder()
-                    .syntax(
-                        regex_automata::util::syntax::Config::new()
-                            .unicode(false)
-                            .utf8(false),
-                    )
-                    .build(&pat)
-                    .unwrap();
-                for s in sentences.iter().filter(|s| re.is_match(s.as_bytes())) {
-                    let has = |set: &Vec<Vec<u8>>| set.iter().any(|a| contains(s.as_bytes(), a));
-                    assert!(
-                        t.iter().any(|alt| alt.iter().all(has)),
-                        "cue `{cue}` matches {s:?} but none of its terms is there"
-                    );
-                    checked += 1;
-                }
-            }
-        }
-        assert!(checked > 100, "only {checked} matches checked");
     }
 }

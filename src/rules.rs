@@ -159,9 +159,6 @@ struct Cue {
     name: String,
     /// Its id among every cue of every file, when it has anchors ([`crate::anchors`]).
     gated: Option<u16>,
-    /// When some of its alternatives need more than one set of anchors: for each alternative,
-    /// the ids of the sets it needs ([`anchors::Gate::terms`]). Asked after `gated` says yes.
-    terms: Option<Box<[Box<[u16]>]>>,
     joined: Lazy,
     lines: Vec<String>,
     fast: OnceLock<Option<Gapped>>,
@@ -356,67 +353,29 @@ struct Rules {
     anchors: Anchors,
 }
 
-/// The sets of the cues' terms, each once, numbered from 0 (their final ids follow the cues'
-/// own sets). Keyed by the set as text, a byte per char: the map type `index` already uses,
-/// which keeps the WASM module smaller than a map of its own.
-#[derive(Default)]
-struct TermSets {
-    keys: HashMap<String, usize, BuildHasherDefault<FxHasher>>,
-    sets: Vec<Vec<Vec<u8>>>,
-}
-
-impl TermSets {
-    fn id(&mut self, set: Vec<Vec<u8>>) -> u16 {
-        let key: String = set
-            .iter()
-            .flat_map(|s| s.iter().map(|&b| char::from(b)).chain(['\u{100}']))
-            .collect();
-        let next = self.sets.len();
-        let id = *self.keys.entry(key).or_insert(next);
-        if id == next {
-            self.sets.push(set);
-        }
-        id as u16
-    }
-}
-
 static RULES: LazyLock<Rules> = LazyLock::new(|| {
     let mut anchor_sets: Vec<Vec<Vec<u8>>> = Vec::new();
-    let mut term_sets = TermSets::default();
-    let mut sets: Vec<(&'static str, RuleSet)> = RULE_FILES
+    let sets: Vec<(&'static str, RuleSet)> = RULE_FILES
         .iter()
         .map(|(name, src)| {
             let file = parse(src).unwrap_or_else(|e| panic!("src/rules/{name}.rules: {e}"));
             let mut cues: Vec<Cue> = file
                 .cues
                 .iter()
-                .map(|(cue, pat)| {
-                    let gate = anchors::gate(pat);
-                    let (any, terms) = match gate {
-                        Some(g) => (Some(g.any), g.terms),
-                        None => (None, None),
-                    };
-                    Cue {
-                        name: cue.clone(),
-                        gated: any.map(|set| {
-                            anchor_sets.push(set);
-                            (anchor_sets.len() - 1) as u16
-                        }),
-                        terms: terms.map(|terms| {
-                            terms
-                                .into_iter()
-                                .map(|t| t.into_iter().map(|set| term_sets.id(set)).collect())
-                                .collect()
-                        }),
-                        joined: Lazy::new(name, cue.clone(), pat.clone()),
-                        lines: file
-                            .cue_lines
-                            .iter()
-                            .find(|(k, _)| k == cue)
-                            .map(|(_, l)| l.clone())
-                            .unwrap_or_default(),
-                        fast: OnceLock::new(),
-                    }
+                .map(|(cue, pat)| Cue {
+                    name: cue.clone(),
+                    gated: anchors::gate(pat).map(|g| {
+                        anchor_sets.push(g.any);
+                        (anchor_sets.len() - 1) as u16
+                    }),
+                    joined: Lazy::new(name, cue.clone(), pat.clone()),
+                    lines: file
+                        .cue_lines
+                        .iter()
+                        .find(|(k, _)| k == cue)
+                        .map(|(_, l)| l.clone())
+                        .unwrap_or_default(),
+                    fast: OnceLock::new(),
                 })
                 .collect();
             cues.sort_by(|a, b| a.name.cmp(&b.name));
@@ -472,23 +431,6 @@ static RULES: LazyLock<Rules> = LazyLock::new(|| {
             )
         })
         .collect();
-    // Term ids count from the end of the cues' sets, where the automaton has them. Past
-    // `MAX_SETS` sets in all, the terms are left out: the cues' own anchors still gate them.
-    let cue_sets = anchor_sets.len();
-    let with_terms = cue_sets + term_sets.sets.len() <= anchors::MAX_SETS;
-    if with_terms {
-        anchor_sets.extend(term_sets.sets);
-    }
-    for c in sets.iter_mut().flat_map(|(_, set)| set.cues.iter_mut()) {
-        match c.terms.as_mut() {
-            Some(terms) if with_terms => {
-                for id in terms.iter_mut().flat_map(|t| t.iter_mut()) {
-                    *id += cue_sets as u16;
-                }
-            }
-            _ => c.terms = None,
-        }
-    }
     Rules {
         sets,
         anchors: Anchors::new(&anchor_sets),
@@ -508,18 +450,10 @@ pub fn scan_only(texts: &[&str]) {
     drop(scope(texts.iter().copied()));
 }
 
-/// False when the cue cannot match `text` (its anchors, or those of each of its terms, are not
-/// all in the scanned text around it).
+/// False when the cue cannot match `text` (none of its anchors is in the scanned text around it).
 fn may_match(c: &Cue, text: &str) -> bool {
-    let Some(id) = c.gated else {
-        return true;
-    };
-    if anchors::possible(id, text) == Some(false) {
-        return false;
-    }
-    c.terms
-        .as_ref()
-        .is_none_or(|t| anchors::possible_all(t, text) != Some(false))
+    c.gated
+        .is_none_or(|id| anchors::possible(id, text) != Some(false))
 }
 
 /// The rules of one finding.
@@ -539,7 +473,8 @@ impl RuleSet {
     /// written and read whole; a collision only sends the lookup to `index`.
     fn cue(&self, cue: &'static str) -> &Cue {
         let at = cue.as_ptr() as usize as u64;
-        let slot = &self.recent[(at.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (64 - RECENT.trailing_zeros())) as usize];
+        let slot = &self.recent
+            [(at.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (64 - RECENT.trailing_zeros())) as usize];
         let entry = slot.load(Ordering::Relaxed);
         if entry >> 16 == at && entry & 0xffff != 0 {
             let c = &self.cues[(entry & 0xffff) as usize - 1];
@@ -853,13 +788,12 @@ mod tests {
     fn most_cues_have_anchors_and_the_automaton_fits() {
         let cues: Vec<&Cue> = RULES.sets.iter().flat_map(|(_, s)| &s.cues).collect();
         let gated = cues.iter().filter(|c| c.gated.is_some()).count();
-        let with_terms = cues.iter().filter(|c| c.terms.is_some()).count();
         let (states, bytes) = RULES
             .anchors
             .size()
             .expect("more than 32,768 anchor states");
         println!(
-            "{gated} of {} cues gated, {with_terms} with terms; {states} states, {bytes} table bytes",
+            "{gated} of {} cues gated; {states} states, {bytes} table bytes",
             cues.len()
         );
         assert!(
