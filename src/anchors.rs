@@ -494,7 +494,12 @@ struct Scanned {
     rows: Vec<(usize, usize)>,
     words: usize,
     bits: Vec<u64>,
+    /// Per row, its pieces once [`pieces`] has cut them (byte ranges of the text).
+    pieces: RefCell<Vec<Option<Ranges>>>,
 }
+
+/// Byte ranges of parts of a text.
+type Ranges = Box<[(u32, u32)]>;
 
 /// [`Last`] keeps this many words of a row: every cue's set of anchors has an id below
 /// [`MAX_SETS`] (the rule files have about 330 such sets).
@@ -557,6 +562,7 @@ impl<'t> Scope<'t> {
         spans.sort_unstable();
         forget_last();
         let scanned = Scanned {
+            pieces: RefCell::new(vec![None; rows.len()]),
             spans,
             rows,
             words,
@@ -604,6 +610,52 @@ pub(crate) fn mask(ids: impl Iterator<Item = u16>) -> Vec<(usize, u64)> {
         }
     }
     mask
+}
+
+/// `cut(text)`, parts of `text`, cut once per scanned text: several findings cut each sentence
+/// into clauses, and this keeps the first cut of a whole scanned text for the others. A text
+/// that is not a whole scanned one is cut each time.
+pub(crate) fn pieces<'t>(text: &'t str, cut: impl FnOnce(&'t str) -> Vec<&'t str>) -> Vec<&'t str> {
+    let at = text.as_ptr() as usize;
+    let whole = with_row(text, |_| ()).is_some()
+        && LAST.with(|l| l.start.get() == at && l.end.get() == at + text.len());
+    if !whole {
+        return cut(text);
+    }
+    let row = LAST.with(|l| l.row.get());
+    let kept = SCANNED.with(|s| {
+        let s = s.borrow();
+        let kept = s.as_ref()?.pieces.borrow().get(row)?.clone()?;
+        Some(
+            kept.iter()
+                .map(|&(a, b)| text.get(a as usize..b as usize))
+                .collect::<Option<Vec<&str>>>(),
+        )
+    });
+    if let Some(Some(pieces)) = kept {
+        return pieces;
+    }
+    let pieces = cut(text);
+    // Each piece as its range in `text` (one that is not a part of it is not kept).
+    let ranges: Option<Ranges> = pieces
+        .iter()
+        .map(|p| {
+            let a = (p.as_ptr() as usize).checked_sub(at)?;
+            let b = a + p.len();
+            (b <= text.len()).then_some((a as u32, b as u32))
+        })
+        .collect();
+    let Some(ranges) = ranges else {
+        return pieces;
+    };
+    SCANNED.with(|s| {
+        if let Some(s) = s.borrow().as_ref() {
+            if let Some(slot) = s.pieces.borrow_mut().get_mut(row) {
+                *slot = Some(ranges);
+            }
+        }
+    });
+    pieces
 }
 
 /// The sets of anchors that occur in one scanned text (the first [`MAX_WORDS`] words of its row).
@@ -795,5 +847,28 @@ mod tests {
             assert_eq!(possible(0, &other), None);
         }
         assert_eq!(possible(0, &a), None);
+    }
+
+    #[test]
+    fn a_scanned_text_is_cut_into_pieces_once() {
+        let anchors = Anchors::new(&[vec![b"two".to_vec()]]);
+        let a = String::from("one; two; three");
+        let cuts = Cell::new(0);
+        let cut = |t| -> Vec<&str> {
+            cuts.set(cuts.get() + 1);
+            str::split(t, "; ").collect()
+        };
+        {
+            let _scope = Scope::new(&anchors, [a.as_str()].into_iter());
+            assert_eq!(pieces(&a, cut), ["one", "two", "three"]);
+            assert_eq!(pieces(&a, cut), ["one", "two", "three"]);
+            assert_eq!(cuts.get(), 1);
+            // A part of a scanned text is cut each time.
+            assert_eq!(pieces(&a[5..], cut), ["two", "three"]);
+            assert_eq!(pieces(&a[5..], cut), ["two", "three"]);
+            assert_eq!(cuts.get(), 3);
+        }
+        assert_eq!(pieces(&a, cut), ["one", "two", "three"]);
+        assert_eq!(cuts.get(), 4);
     }
 }

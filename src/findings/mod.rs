@@ -193,8 +193,14 @@ fn to_utf16(doc: &Doc, r: &mut Report) -> usize {
 /// not respond to Y" is read as two statements.
 ///
 /// The sentence is cut at every cut word in turn (each piece of one cut is cut at the next),
-/// and pieces of white space alone are dropped.
+/// and pieces of white space alone are dropped. A sentence is cut once, for every finding that
+/// asks ([`crate::anchors::pieces`]).
 pub(crate) fn clauses(norm: &str) -> Vec<&str> {
+    crate::anchors::pieces(norm, cut_clauses)
+}
+
+/// [`clauses`], cut now.
+fn cut_clauses(norm: &str) -> Vec<&str> {
     // A cut that does not occur in the sentence splits none of its pieces: only the others are
     // applied (most sentences hold none or one). Which occur is found in one pass, by the first
     // two bytes of each cut.
