@@ -243,6 +243,12 @@ pub(crate) fn normalize(display: &str) -> String {
             i += run;
             continue;
         }
+        // Capitals (a sentence has a few) without decoding a character.
+        if bytes[i].is_ascii_uppercase() {
+            out.push(char::from(bytes[i].to_ascii_lowercase()));
+            i += 1;
+            continue;
+        }
         let c = char_at(display, i);
         i += c.len_utf8();
         match c {
