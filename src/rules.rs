@@ -159,6 +159,10 @@ struct Cue {
     name: String,
     /// Its id among every cue of every file, when it has anchors ([`crate::anchors`]).
     gated: Option<u16>,
+    /// Its anchors are letters, digits and single spaces inside: a cue with capitals, matched
+    /// on a sentence as written, can then be gated by the sentence's normalized form
+    /// ([`RuleSet::captures_all_as_written`]), where those anchors appear lower-cased.
+    folds: bool,
     joined: Lazy,
     lines: Vec<String>,
     fast: OnceLock<Option<Gapped>>,
@@ -362,20 +366,32 @@ static RULES: LazyLock<Rules> = LazyLock::new(|| {
             let mut cues: Vec<Cue> = file
                 .cues
                 .iter()
-                .map(|(cue, pat)| Cue {
-                    name: cue.clone(),
-                    gated: anchors::gate(pat).map(|g| {
-                        anchor_sets.push(g.any);
-                        (anchor_sets.len() - 1) as u16
-                    }),
-                    joined: Lazy::new(name, cue.clone(), pat.clone()),
-                    lines: file
-                        .cue_lines
-                        .iter()
-                        .find(|(k, _)| k == cue)
-                        .map(|(_, l)| l.clone())
-                        .unwrap_or_default(),
-                    fast: OnceLock::new(),
+                .map(|(cue, pat)| {
+                    let gate = anchors::gate(pat);
+                    Cue {
+                        name: cue.clone(),
+                        folds: gate
+                            .as_ref()
+                            .is_some_and(|g| g.any.iter().all(|a| folds(a))),
+                        // The scanned texts are normalized, so anchors are looked for in lower
+                        // case (one with a capital could never be found).
+                        gated: gate.map(|g| {
+                            let mut any: Vec<Vec<u8>> =
+                                g.any.iter().map(|a| a.to_ascii_lowercase()).collect();
+                            any.sort();
+                            any.dedup();
+                            anchor_sets.push(any);
+                            (anchor_sets.len() - 1) as u16
+                        }),
+                        joined: Lazy::new(name, cue.clone(), pat.clone()),
+                        lines: file
+                            .cue_lines
+                            .iter()
+                            .find(|(k, _)| k == cue)
+                            .map(|(_, l)| l.clone())
+                            .unwrap_or_default(),
+                        fast: OnceLock::new(),
+                    }
                 })
                 .collect();
             cues.sort_by(|a, b| a.name.cmp(&b.name));
@@ -448,6 +464,18 @@ pub(crate) fn scope<'t>(texts: impl Iterator<Item = &'t str>) -> Scope<'t> {
 #[doc(hidden)]
 pub fn scan_only(texts: &[&str]) {
     drop(scope(texts.iter().copied()));
+}
+
+/// Does [`crate::text::normalize`] keep `anchor`, lower-cased, wherever a text holds it: is it
+/// ASCII letters and digits with single spaces between them? (Normalizing lower-cases letters,
+/// folds white space and changes quotes and dashes; a space at either end could be trimmed.)
+fn folds(anchor: &[u8]) -> bool {
+    anchor.first().is_some_and(u8::is_ascii_alphanumeric)
+        && anchor.last().is_some_and(u8::is_ascii_alphanumeric)
+        && anchor
+            .iter()
+            .all(|&b| b.is_ascii_alphanumeric() || b == b' ')
+        && !anchor.windows(2).any(|w| w == b"  ")
 }
 
 /// False when the cue cannot match `text` (none of its anchors is in the scanned text around it).
@@ -546,6 +574,22 @@ impl RuleSet {
     /// The first match's byte range.
     pub fn find(&self, cue: &'static str, norm: &str) -> Option<(usize, usize)> {
         self.re(cue, norm)?.find(norm.as_bytes())
+    }
+
+    /// [`RuleSet::captures_all`] on `text` as written, for a cue with capitals; `norm` is
+    /// `text` normalized ([`crate::text::normalize`]), a scanned text, where the cue's anchors
+    /// are looked for when they survive normalizing (lower-cased).
+    pub fn captures_all_as_written<'t>(
+        &self,
+        cue: &'static str,
+        text: &'t str,
+        norm: &str,
+    ) -> Vec<Vec<Option<&'t str>>> {
+        let c = self.cue(cue);
+        if c.folds && !may_match(c, norm) {
+            return Vec::new();
+        }
+        self.captures_all(cue, text)
     }
 
     /// Capture groups of every match (group 0 is the whole match).
@@ -904,6 +948,74 @@ mod tests {
             }
         }
         assert!(masked > 3 && hits > 100, "{masked} gates, {hits} hits");
+    }
+
+    #[test]
+    fn cues_matched_as_written_are_gated_soundly_by_the_normalized_text() {
+        let mut sentences: Vec<String> = RULE_FILES
+            .iter()
+            .flat_map(|(_, src)| parse(src).unwrap().examples)
+            .map(|e| e.sentence)
+            .collect();
+        // Each anchor of a cue with capitals, as written, in a sentence of its own.
+        for (_, src) in RULE_FILES {
+            for (_, pat) in parse(src).unwrap().cues {
+                let Some(g) = anchors::gate(&pat) else {
+                    continue;
+                };
+                for a in g
+                    .any
+                    .iter()
+                    .filter(|a| a.iter().any(u8::is_ascii_uppercase))
+                {
+                    let a = String::from_utf8_lossy(a);
+                    sentences.push(format!("Write to our {a} at any time."));
+                    sentences.push(format!("{a}: use the Acme  {a}, or our {a}"));
+                }
+            }
+        }
+        let norms: Vec<String> = sentences
+            .iter()
+            .map(|s| crate::text::normalize(s))
+            .collect();
+        let _scope = scope(norms.iter().map(String::as_str));
+        let (mut cues, mut hits) = (0, 0);
+        for (name, set) in RULES.sets.iter() {
+            for c in set.cues.iter().filter(|c| c.folds) {
+                let cue: &'static str = c.name.as_str();
+                cues += usize::from(
+                    c.lines
+                        .iter()
+                        .any(|l| l.bytes().any(|b| b.is_ascii_uppercase())),
+                );
+                for (s, n) in sentences.iter().zip(&norms) {
+                    let all = set.captures_all(cue, s);
+                    hits += all.len();
+                    assert_eq!(
+                        set.captures_all_as_written(cue, s, n),
+                        all,
+                        "{name}.rules `{cue}` on {s:?}"
+                    );
+                }
+            }
+        }
+        assert!(
+            cues >= 1 && hits > 20,
+            "{cues} cues with capitals, {hits} matches"
+        );
+        // What normalizing could change or trim is not gated on.
+        assert!(folds(b"Help Desk") && folds(b"Web2 Form"));
+        for no in [
+            &b" Help"[..],
+            b"Desk ",
+            b"Help  Desk",
+            b"Help\tDesk",
+            b"it's",
+            b"e-mail",
+            b"",
+        ] {
+            assert!(!folds(no), "{:?}", String::from_utf8_lossy(no));
+        }
     }
 
     #[test]

@@ -137,7 +137,7 @@ pub(crate) fn run(doc: &Doc) -> Contact {
                     used |= add(&mut out.postal_addresses, addr);
                 }
             }
-            for caps in r.captures_all("channel", &s.text) {
+            for caps in r.captures_all_as_written("channel", &s.text, n) {
                 if let Some(name) = caps[1] {
                     let has_address =
                         n.contains('@') || r.is("url", n) || !doc.blocks[s.block].links.is_empty();
