@@ -176,6 +176,8 @@ if [ "$MODE" = bench ]; then
   node bench/browser-chromium.mjs
   step "bench: Firefox (bench/browser-firefox.py)"
   .venv/bin/python bench/browser-firefox.py
+  step "bench: the WASM module in Node (bench/node.mjs)"
+  node bench/node.mjs
   step "bench: native throughput (examples/throughput.rs)"
   cargo run --release --example throughput
   if [ -d ../shared/corpus/ota ]; then
