@@ -258,8 +258,8 @@ const ENDS: u16 = 0x8000;
 const STATE_MASK: u16 = !ENDS;
 
 /// Every cue's anchors in one automaton: an Aho-Corasick automaton made into a dense DFA over
-/// byte classes, with 15-bit states numbered breadth first (about 13,400 states for the rule
-/// files: a table of about 1.8 MB, of which a scan mostly reads the first rows).
+/// byte classes, with 15-bit states numbered breadth first (about 13,300 states for the rule
+/// files: a table of about 1.5 MB, of which a scan mostly reads the first rows).
 pub(crate) struct Anchors {
     /// Byte → class; class 0 is every byte no anchor has.
     classes: [u8; 256],
