@@ -898,13 +898,26 @@ mod tests {
         }
     }
 
-    #[test]
-    fn chained_cues_agree_with_their_joined_regex_on_every_example() {
-        let sentences: Vec<String> = RULE_FILES
+    /// Every example sentence of every rule file, as written.
+    fn examples() -> Vec<String> {
+        RULE_FILES
             .iter()
             .flat_map(|(_, src)| parse(src).unwrap().examples)
-            .map(|e| crate::text::normalize(&e.sentence))
-            .collect();
+            .map(|e| e.sentence)
+            .collect()
+    }
+
+    /// The example sentences as the cues see them.
+    fn normalized_examples() -> Vec<String> {
+        examples()
+            .iter()
+            .map(|s| crate::text::normalize(s))
+            .collect()
+    }
+
+    #[test]
+    fn chained_cues_agree_with_their_joined_regex_on_every_example() {
+        let sentences = normalized_examples();
         let mut chained = 0;
         for (name, set) in RULES.sets.iter() {
             for c in &set.cues {
@@ -925,11 +938,7 @@ mod tests {
 
     #[test]
     fn group_gates_agree_with_their_union_on_every_example() {
-        let sentences: Vec<String> = RULE_FILES
-            .iter()
-            .flat_map(|(_, src)| parse(src).unwrap().examples)
-            .map(|e| crate::text::normalize(&e.sentence))
-            .collect();
+        let sentences = normalized_examples();
         let _scope = scope(sentences.iter().map(String::as_str));
         let (mut masked, mut hits) = (0, 0);
         for (name, set) in RULES.sets.iter() {
@@ -952,11 +961,7 @@ mod tests {
 
     #[test]
     fn cues_matched_as_written_are_gated_soundly_by_the_normalized_text() {
-        let mut sentences: Vec<String> = RULE_FILES
-            .iter()
-            .flat_map(|(_, src)| parse(src).unwrap().examples)
-            .map(|e| e.sentence)
-            .collect();
+        let mut sentences = examples();
         // Each anchor of a cue with capitals, as written, in a sentence of its own.
         for (_, src) in RULE_FILES {
             for (_, pat) in parse(src).unwrap().cues {
