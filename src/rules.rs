@@ -554,13 +554,39 @@ impl RuleSet {
         }
     }
 
-    /// Names of the cues that start with `prefix`, sorted.
-    pub fn cue_names_with_prefix(&'static self, prefix: &str) -> Vec<&'static str> {
-        self.cues
+    /// The matches of every cue named `prefix…` in `norm`, as (start, end, cue name), cue by cue
+    /// in name order: [`RuleSet::find_all`] of each, but found without a lookup by name, and a
+    /// cue whose anchors are absent is passed over by a bit test (a sentence that names one
+    /// company meets 57 `party_` cues).
+    pub fn find_all_with_prefix(
+        &'static self,
+        prefix: &str,
+        norm: &str,
+    ) -> Vec<(usize, usize, &'static str)> {
+        let mut out = Vec::new();
+        let masked = self
+            .gates
             .iter()
-            .map(|c| c.name.as_str())
-            .filter(|k| k.starts_with(prefix))
-            .collect()
+            .find(|g| g.prefix == prefix && g.members.is_some());
+        if masked.is_some_and(|g| anchors::possible_any(&g.mask, norm) == Some(false)) {
+            return out;
+        }
+        let first = self.cues.partition_point(|c| c.name.as_str() < prefix);
+        for c in self.cues[first..]
+            .iter()
+            .take_while(|c| c.name.starts_with(prefix))
+        {
+            if may_match(c, norm) {
+                let name = c.name.as_str();
+                out.extend(
+                    c.joined
+                        .get()
+                        .find_iter(norm.as_bytes())
+                        .map(|(a, b)| (a, b, name)),
+                );
+            }
+        }
+        out
     }
 
     /// Byte ranges of the cue's matches in `norm`.
@@ -957,6 +983,41 @@ mod tests {
             }
         }
         assert!(masked > 3 && hits > 100, "{masked} gates, {hits} hits");
+    }
+
+    #[test]
+    fn matches_by_prefix_are_those_of_each_cue_in_turn() {
+        let sentences = normalized_examples();
+        let _scope = scope(sentences.iter().map(String::as_str));
+        let mut found = 0;
+        for (name, set) in RULES.sets.iter() {
+            for g in &set.gates {
+                let names: Vec<&'static str> = set
+                    .cues
+                    .iter()
+                    .map(|c| c.name.as_str())
+                    .filter(|n| n.starts_with(&g.prefix))
+                    .collect();
+                for s in &sentences {
+                    let each: Vec<(usize, usize, &str)> = names
+                        .iter()
+                        .flat_map(|&cue| {
+                            set.find_all(cue, s)
+                                .into_iter()
+                                .map(move |(a, b)| (a, b, cue))
+                        })
+                        .collect();
+                    found += each.len();
+                    assert_eq!(
+                        set.find_all_with_prefix(&g.prefix, s),
+                        each,
+                        "{name}.rules `{}*` on {s:?}",
+                        g.prefix
+                    );
+                }
+            }
+        }
+        assert!(found > 100, "{found} matches");
     }
 
     #[test]

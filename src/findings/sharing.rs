@@ -360,19 +360,9 @@ pub(crate) fn run(doc: &Doc) -> ThirdPartySharing {
 
 /// Third parties the policy names, by the `party_*` cues.
 fn named_parties(doc: &Doc, r: &'static RuleSet) -> Vec<NamedParty> {
-    let cues = r.cue_names_with_prefix("party_");
     let mut out: Vec<NamedParty> = Vec::new();
     for s in &doc.sentences {
-        // One pass of the union of all names first: most sentences name nobody.
-        if !r.any_with_prefix("party_", &s.norm) {
-            continue;
-        }
-        let mut hits: Vec<(usize, usize, &str)> = Vec::new();
-        for cue in &cues {
-            for (a, b) in r.find_all(cue, &s.norm) {
-                hits.push((a, b, cue));
-            }
-        }
+        let hits = r.find_all_with_prefix("party_", &s.norm);
         // A name inside a longer name ("Google" in "Google Analytics") does not count.
         let spans: Vec<(usize, usize)> = hits.iter().map(|h| (h.0, h.1)).collect();
         for &(a, b, cue) in &hits {

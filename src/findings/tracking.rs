@@ -105,7 +105,6 @@ pub(crate) fn run(doc: &Doc) -> Tracking {
     let mut tp_no: Vec<&Sentence> = Vec::new();
     let mut techs: Vec<Technology> = Vec::new();
     let mut services: Vec<NamedParty> = Vec::new();
-    let svc_cues = r.cue_names_with_prefix("svc_");
     for s in &doc.sentences {
         let n = s.norm.as_str();
         let gate = r.is("gate", n);
@@ -121,7 +120,7 @@ pub(crate) fn run(doc: &Doc) -> Tracking {
             .is_some_and(|h| heading[h] || doc.headings[h].parent.is_some_and(|p| heading[p]));
         let mut service = false;
         if named && (in_head || r.is("service_context", n)) {
-            service = add_services(doc, s, r, &svc_cues, &mut services);
+            service = add_services(doc, s, r, &mut services);
         }
         let f = classify(r, n, in_head, service);
         let own = service && r.is("self_hosted", n);
@@ -173,20 +172,8 @@ pub(crate) fn run(doc: &Doc) -> Tracking {
 }
 
 /// Adds the services the sentence names (a name inside a longer one does not count).
-fn add_services(
-    doc: &Doc,
-    s: &Sentence,
-    r: &RuleSet,
-    cues: &[&'static str],
-    out: &mut Vec<NamedParty>,
-) -> bool {
-    let n = s.norm.as_str();
-    let mut hits: Vec<(usize, usize, &str)> = Vec::new();
-    for cue in cues {
-        for (a, b) in r.find_all(cue, n) {
-            hits.push((a, b, cue));
-        }
-    }
+fn add_services(doc: &Doc, s: &Sentence, r: &'static RuleSet, out: &mut Vec<NamedParty>) -> bool {
+    let hits = r.find_all_with_prefix("svc_", &s.norm);
     let spans: Vec<(usize, usize)> = hits.iter().map(|h| (h.0, h.1)).collect();
     let mut any = false;
     for &(a, b, cue) in &hits {
