@@ -37,12 +37,14 @@ fn classify(r: &RuleSet, n: &str, in_rights: bool, item: bool) -> [Option<bool>;
     }
     let grant = r.is("grant", n) || in_rights && (item || r.is("item_lead", n));
     for c in clauses(n) {
-        if !r.any_with_prefix("r_", c) {
+        // Each right's cue is asked once per clause; a clause that names none is skipped.
+        let said = RIGHT_CUES.map(|(_, cue)| r.is(cue, c));
+        if !said.contains(&true) {
             continue;
         }
         let denied = r.is("deny", c) && !r.is("deny_void", c);
-        for (k, (right, cue)) in RIGHT_CUES.iter().enumerate() {
-            if !r.is(cue, c) {
+        for (k, (right, _)) in RIGHT_CUES.iter().enumerate() {
+            if !said[k] {
                 continue;
             }
             let v = match right {
