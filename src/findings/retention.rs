@@ -5,6 +5,7 @@ use crate::document::BlockKind;
 use crate::report::{Retention, RetentionPeriod};
 use crate::rules::{self, RuleSet};
 use crate::segment::{Doc, Sentence};
+use std::borrow::Cow;
 
 /// Words that end an event period's phrase ("as long as you have an account | and …").
 const STOP_WORDS: &[&str] = &[
@@ -56,7 +57,13 @@ pub(crate) fn run(doc: &Doc) -> Retention {
         if r.is("third", norm) && !norm.contains("we ") {
             continue;
         }
-        let norm = norm.replace("as long as: ", "as long as ");
+        // A copy only where it changes: the cue checks skip by the anchors only on the sentence
+        // itself (a copy is not a scanned text, and every cue would run on it).
+        let norm: Cow<str> = if norm.contains("as long as: ") {
+            Cow::Owned(norm.replace("as long as: ", "as long as "))
+        } else {
+            Cow::Borrowed(norm)
+        };
         let keep = r.is("keep", &norm);
         let mut periods: Vec<(String, Option<u32>)> = Vec::new();
         if keep || in_heading {
