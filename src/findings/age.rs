@@ -133,7 +133,17 @@ const WHOLE_SENTENCE_MAX: usize = 400;
 fn mentions_in<'d>(r: &RuleSet, s: &'d Sentence, children: bool) -> Vec<Mention<'d>> {
     let norm = s.norm.as_str();
     let mut nums: Vec<(usize, u32, bool)> = Vec::new(); // (position, age, end of a band)
-    for caps in r.captures_all("band", norm) {
+    let bands = r.captures_all("band", norm);
+    // Where each band is (group 0), to leave the ages inside it to the band.
+    let band_spans: Vec<(usize, usize)> = bands
+        .iter()
+        .filter_map(|caps| caps[0])
+        .map(|m| {
+            let a = m.as_ptr() as usize - norm.as_ptr() as usize;
+            (a, a + m.len())
+        })
+        .collect();
+    for caps in bands {
         let groups: Vec<&str> = caps.iter().skip(1).flatten().copied().collect();
         if let [a, b] = groups[..] {
             if let (Some(a), Some(b)) = (number(a), number(b)) {
@@ -145,7 +155,6 @@ fn mentions_in<'d>(r: &RuleSet, s: &'d Sentence, children: bool) -> Vec<Mention<
             }
         }
     }
-    let band_spans = r.find_all("band", norm);
     for (start, end) in r.find_all("age", norm) {
         if band_spans.iter().any(|&(a, b)| start < b && a < end) {
             continue;
