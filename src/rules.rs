@@ -615,22 +615,27 @@ impl RuleSet {
         if c.folds && !may_match(c, norm) {
             return Vec::new();
         }
-        self.captures_all(cue, text)
+        captures_of(c.joined.get(), text)
     }
 
     /// Capture groups of every match (group 0 is the whole match).
     pub fn captures_all<'t>(&self, cue: &'static str, norm: &'t str) -> Vec<Vec<Option<&'t str>>> {
-        let Some(re) = self.re(cue, norm) else {
-            return Vec::new();
-        };
-        re.captures_iter(norm.as_bytes())
-            .map(|c| {
-                c.into_iter()
-                    .map(|m| m.and_then(|(a, b)| norm.get(a..b)))
-                    .collect()
-            })
-            .collect()
+        match self.re(cue, norm) {
+            Some(re) => captures_of(re, norm),
+            None => Vec::new(),
+        }
     }
+}
+
+/// Every match's groups as parts of `norm` (group 0 is the whole match).
+fn captures_of<'t>(re: &Regex, norm: &'t str) -> Vec<Vec<Option<&'t str>>> {
+    re.captures_iter(norm.as_bytes())
+        .map(|c| {
+            c.into_iter()
+                .map(|m| m.and_then(|(a, b)| norm.get(a..b)))
+                .collect()
+        })
+        .collect()
 }
 
 /// A cue whose lines have top-level gaps, `A.{0,N}B`, matched as a chain: find `A`, then look

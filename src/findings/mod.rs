@@ -99,6 +99,25 @@ pub(crate) fn number_word(w: &str) -> Option<u32> {
     WORDS.iter().find(|(k, _)| *k == w).map(|(_, v)| *v)
 }
 
+/// The names the `prefix…` cues find in the sentence (`party_Google_Analytics` → "Google
+/// Analytics"), in cue order; a name inside a longer one ("Google" in "Google Analytics") does
+/// not count.
+pub(crate) fn names_in(
+    r: &'static crate::rules::RuleSet,
+    prefix: &str,
+    s: &Sentence,
+) -> Vec<String> {
+    let hits = r.find_all_with_prefix(prefix, &s.norm);
+    hits.iter()
+        .filter(|&&(a, b, _)| {
+            !hits
+                .iter()
+                .any(|&(c, d, _)| c <= a && b <= d && (d - c) > (b - a))
+        })
+        .map(|&(_, _, cue)| cue.trim_start_matches(prefix).replace('_', " "))
+        .collect()
+}
+
 /// Adds a named party's sentence: a new entry, or up to three quotes for one already named.
 pub(crate) fn add_party(out: &mut Vec<NamedParty>, name: String, doc: &Doc, s: &Sentence) {
     match out.iter_mut().find(|p| p.name == name) {

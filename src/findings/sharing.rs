@@ -362,17 +362,7 @@ pub(crate) fn run(doc: &Doc) -> ThirdPartySharing {
 fn named_parties(doc: &Doc, r: &'static RuleSet) -> Vec<NamedParty> {
     let mut out: Vec<NamedParty> = Vec::new();
     for s in &doc.sentences {
-        let hits = r.find_all_with_prefix("party_", &s.norm);
-        // A name inside a longer name ("Google" in "Google Analytics") does not count.
-        let spans: Vec<(usize, usize)> = hits.iter().map(|h| (h.0, h.1)).collect();
-        for &(a, b, cue) in &hits {
-            if spans
-                .iter()
-                .any(|&(c, d)| c <= a && b <= d && (d - c) > (b - a))
-            {
-                continue;
-            }
-            let name = cue.trim_start_matches("party_").replace('_', " ");
+        for name in super::names_in(r, "party_", s) {
             let name = if name == "X Twitter" {
                 "X (Twitter)".to_string()
             } else {

@@ -173,18 +173,9 @@ pub(crate) fn run(doc: &Doc) -> Tracking {
 
 /// Adds the services the sentence names (a name inside a longer one does not count).
 fn add_services(doc: &Doc, s: &Sentence, r: &'static RuleSet, out: &mut Vec<NamedParty>) -> bool {
-    let hits = r.find_all_with_prefix("svc_", &s.norm);
-    let spans: Vec<(usize, usize)> = hits.iter().map(|h| (h.0, h.1)).collect();
     let mut any = false;
-    for &(a, b, cue) in &hits {
-        if spans
-            .iter()
-            .any(|&(c, d)| c <= a && b <= d && (d - c) > (b - a))
-        {
-            continue;
-        }
+    for name in super::names_in(r, "svc_", s) {
         any = true;
-        let name = cue.trim_start_matches("svc_").replace('_', " ");
         let name = match name.as_str() {
             "Parse ly" => "Parse.ly".to_string(),
             _ => name,
