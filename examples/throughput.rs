@@ -77,7 +77,6 @@ fn measured(text: &str) -> (f64, usize, bool) {
     (ms, PEAK.load(Ordering::Relaxed) - before, truncated)
 }
 
-
 /// Runs each pass (a list of texts) on `threads` workers started once, and returns the MB/s
 /// of each pass.
 fn passes(threads: usize, passes: &[Vec<&str>]) -> Vec<f64> {

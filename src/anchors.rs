@@ -41,6 +41,10 @@ enum Lits {
 pub(crate) struct Gate {
     /// Every match contains one of these strings.
     pub(crate) any: Vec<Vec<u8>>,
+    /// A second set with the same property, taken from other parts of the pattern: a sentence
+    /// needs one of `any` *and* one of these. For `\bnot (?:\w+ ){0,3}(?:sold|shared)\b` the
+    /// gate is `sold`/`shared` and this `not `, which most sentences that share something lack.
+    pub(crate) also: Option<Vec<Vec<u8>>>,
 }
 
 /// The gate of a pattern (as the regex crate reads it, without Unicode), or `None` when no set
@@ -52,14 +56,16 @@ pub(crate) fn gate(pattern: &str) -> Option<Gate> {
         .build()
         .parse(pattern)
         .ok()?;
-    let set = match lits(&hir) {
-        Lits::Exact(v) | Lits::Contains(v) => v,
-        Lits::Unknown => return None,
+    let (set, also) = match analyze(&hir) {
+        (Lits::Exact(v) | Lits::Contains(v), also) => (v, also),
+        (Lits::Unknown, _) => return None,
     };
     if set.len() > MAX_ANCHORS || quality(&set) < MIN_QUALITY {
         return None;
     }
-    Some(Gate { any: minimal(set) })
+    let any = minimal(set);
+    let also = also.map(minimal).filter(|also| *also != any);
+    Some(Gate { any, also })
 }
 
 /// Drops every string that contains another one of the set (it adds nothing to the gate).
@@ -77,18 +83,34 @@ fn minimal(mut set: Vec<Vec<u8>>) -> Vec<Vec<u8>> {
 }
 
 fn contains(hay: &[u8], needle: &[u8]) -> bool {
-    needle.is_empty() || hay.windows(needle.len()).any(|w| w == needle)
+    match needle.first() {
+        None => true,
+        // The first byte before the whole window: most windows differ there.
+        Some(&b) => hay.windows(needle.len()).any(|w| w[0] == b && w == needle),
+    }
 }
 
-fn lits(h: &Hir) -> Lits {
+/// A second set of a piece of pattern: strings of which every match contains one, none of
+/// them in the set its [`Lits`] give (`None` when there is none worth gating on).
+type Also = Option<Vec<Vec<u8>>>;
+
+/// What a piece of pattern tells about the strings it matches, and its second set.
+///
+/// The second set comes from other parts of the pattern than the first. In a concatenation it
+/// is the best required set that shares no string with the one taken for the first; in an
+/// alternation, each alternative's second set (or its first, when it has none) all together;
+/// every match of an alternative contains one string of each of its sets, so the gate's two
+/// sets both occur in a sentence that any alternative matches. A second set may hold `not`, as
+/// it is asked only after the first, but no word that nearly every sentence has.
+fn analyze(h: &Hir) -> (Lits, Also) {
     match h.kind() {
-        HirKind::Empty | HirKind::Look(_) => Lits::Exact(vec![Vec::new()]),
-        HirKind::Literal(l) => Lits::Exact(vec![l.0.to_vec()]),
-        HirKind::Class(c) => class(c),
-        HirKind::Capture(c) => lits(&c.sub),
+        HirKind::Empty | HirKind::Look(_) => (Lits::Exact(vec![Vec::new()]), None),
+        HirKind::Literal(l) => (Lits::Exact(vec![l.0.to_vec()]), None),
+        HirKind::Class(c) => (class(c), None),
+        HirKind::Capture(c) => analyze(&c.sub),
         HirKind::Repetition(r) => {
-            let sub = lits(&r.sub);
-            match (r.min, r.max, sub) {
+            let (sub, also) = analyze(&r.sub);
+            let lits = match (r.min, r.max, sub) {
                 (0, Some(1), Lits::Exact(mut v)) if v.len() < MAX_EXACT => {
                     v.push(Vec::new());
                     Lits::Exact(v)
@@ -97,29 +119,105 @@ fn lits(h: &Hir) -> Lits {
                 (1, Some(1), sub) => sub,
                 (_, _, Lits::Exact(v) | Lits::Contains(v)) => Lits::Contains(v),
                 (_, _, Lits::Unknown) => Lits::Unknown,
-            }
+            };
+            (lits, if r.min > 0 { also } else { None })
         }
         HirKind::Alternation(alts) => {
+            let analyzed: Vec<(Lits, Also)> = alts.iter().map(analyze).collect();
+            // A second set only when some alternative has one of its own (else it would be
+            // the first set again).
+            let mut second = analyzed
+                .iter()
+                .any(|(_, also)| also.is_some())
+                .then(Vec::new);
             let mut all_exact = true;
             let mut out = Vec::new();
-            for a in alts {
-                match lits(a) {
-                    Lits::Exact(v) => out.extend(v),
+            for (lits, also) in analyzed {
+                let v = match lits {
+                    Lits::Exact(v) => v,
                     Lits::Contains(v) => {
                         all_exact = false;
-                        out.extend(v)
+                        v
                     }
-                    Lits::Unknown => return Lits::Unknown,
-                }
+                    Lits::Unknown => return (Lits::Unknown, None),
+                };
+                second = match (second, also) {
+                    (Some(mut s), Some(also)) => {
+                        s.extend(also);
+                        Some(s)
+                    }
+                    (Some(mut s), None) if usable_also(&v) => {
+                        s.extend(v.iter().cloned());
+                        Some(s)
+                    }
+                    _ => None,
+                };
+                out.extend(v);
             }
+            let second = second.filter(|s| s.len() <= MAX_ANCHORS);
             if all_exact && out.len() <= MAX_EXACT {
-                Lits::Exact(out)
+                (Lits::Exact(out), second)
             } else {
-                Lits::Contains(out)
+                (Lits::Contains(out), second)
             }
         }
-        HirKind::Concat(parts) => concat(parts),
+        HirKind::Concat(parts) => {
+            let (lits, alsos): (Vec<Lits>, Vec<Also>) = parts.iter().map(analyze).unzip();
+            let mut sets = match candidates(lits) {
+                Ok(run) => return (Lits::Exact(run), None),
+                Err(sets) => sets,
+            };
+            let taken = sets
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| c.len() <= MAX_ANCHORS)
+                .max_by_key(|(_, c)| (quality(c).min(GOOD + 1), std::cmp::Reverse(c.len())))
+                .map(|(i, _)| i);
+            let Some(taken) = taken else {
+                return (Lits::Unknown, None);
+            };
+            let first = sets.swap_remove(taken);
+            // Best, a set that shares no string with the first; else a part's own second set
+            // with a string the first lacks (an alternation's, where alternatives without a
+            // second set lend their first).
+            let mut in_first: Vec<&[u8]> = first.iter().map(Vec::as_slice).collect();
+            in_first.sort_unstable();
+            let (mut disjoint, mut other) = (Vec::new(), Vec::new());
+            let tagged = sets.into_iter().map(|set| (set, false));
+            for (set, own) in tagged.chain(alsos.into_iter().flatten().map(|set| (set, true))) {
+                if !usable_also(&set) {
+                    continue;
+                }
+                let shared = set
+                    .iter()
+                    .filter(|a| in_first.binary_search(&a.as_slice()).is_ok())
+                    .count();
+                if shared == 0 {
+                    disjoint.push(set);
+                } else if own && shared < set.len() {
+                    other.push(set);
+                }
+            }
+            drop(in_first);
+            let best = |sets: Vec<Vec<Vec<u8>>>| {
+                sets.into_iter()
+                    .max_by_key(|c| (quality(c).min(GOOD + 1), std::cmp::Reverse(c.len())))
+            };
+            let second = best(disjoint).or_else(|| best(other));
+            (Lits::Contains(first), second)
+        }
     }
+}
+
+/// Can this set be a second set: not too long, and no string of it a usual word (but `not`)
+/// or shorter than three letters?
+fn usable_also(set: &[Vec<u8>]) -> bool {
+    !set.is_empty()
+        && set.len() <= MAX_ANCHORS
+        && set.iter().all(|a| {
+            let a = a.trim_ascii().to_ascii_lowercase();
+            a.len() >= 3 && (a == b"not" || !usual(&a))
+        })
 }
 
 fn class(c: &Class) -> Lits {
@@ -152,30 +250,15 @@ fn class(c: &Class) -> Lits {
     Lits::Exact(bytes.into_iter().map(|b| vec![b]).collect())
 }
 
-/// A concatenation: runs of exact parts multiply into longer strings; the best candidate (a run,
-/// or a part known only to contain something) is what every match contains.
-fn concat(parts: &[Hir]) -> Lits {
-    match candidates(parts) {
-        Ok(run) => Lits::Exact(run),
-        Err(candidates) => candidates
-            .into_iter()
-            .filter(|c| c.len() <= MAX_ANCHORS)
-            .max_by_key(|c| (quality(c).min(GOOD + 1), std::cmp::Reverse(c.len())))
-            .map_or(Lits::Unknown, Lits::Contains),
-    }
-}
-
 /// The sets of strings a concatenation's matches contain, one per run of exact parts or part
 /// known only to contain something, each required (they come from parts that follow one
 /// another); `Ok` with the exact strings when every part is exact.
-fn candidates<'h>(
-    parts: impl IntoIterator<Item = &'h Hir>,
-) -> Result<Vec<Vec<u8>>, Vec<Vec<Vec<u8>>>> {
+fn candidates(parts: Vec<Lits>) -> Result<Vec<Vec<u8>>, Vec<Vec<Vec<u8>>>> {
     let mut run: Vec<Vec<u8>> = vec![Vec::new()];
     let mut all_exact = true;
     let mut candidates: Vec<Vec<Vec<u8>>> = Vec::new();
     for p in parts {
-        match lits(p) {
+        match p {
             Lits::Exact(v) => {
                 // Multiply only while the run is still too common to gate on: longer strings
                 // are rarer, but the product grows fast and every string costs automaton states.
@@ -228,13 +311,7 @@ fn quality(set: &[Vec<u8>]) -> usize {
         .map(|s| {
             // A `match` on the bytes: called for every candidate set, a list search was a tenth
             // of start-up.
-            if let b"a" | b"an" | b"the" | b"and" | b"or" | b"of" | b"to" | b"in" | b"on" | b"for"
-            | b"by" | b"with" | b"as" | b"at" | b"is" | b"are" | b"be" | b"we" | b"us"
-            | b"our" | b"you" | b"your" | b"it" | b"its" | b"this" | b"that" | b"may"
-            | b"not" | b"any" | b"all" | b"use" | b"data" | b"information" | b"personal"
-            | b"info" | b"such" | b"other" | b"which" | b"will" | b"can" | b"from"
-            | b"have" | b"has" | b"if" | b"do" = s.trim_ascii()
-            {
+            if usual(s.trim_ascii()) {
                 return 1;
             }
             s.iter()
@@ -247,6 +324,59 @@ fn quality(set: &[Vec<u8>]) -> usize {
         })
         .min()
         .unwrap_or(0)
+}
+
+/// Is this one of the words nearly every policy sentence has?
+fn usual(word: &[u8]) -> bool {
+    // A `match` on the bytes: called for every candidate set, a list search was a tenth of
+    // start-up.
+    matches!(
+        word,
+        b"a" | b"an"
+            | b"the"
+            | b"and"
+            | b"or"
+            | b"of"
+            | b"to"
+            | b"in"
+            | b"on"
+            | b"for"
+            | b"by"
+            | b"with"
+            | b"as"
+            | b"at"
+            | b"is"
+            | b"are"
+            | b"be"
+            | b"we"
+            | b"us"
+            | b"our"
+            | b"you"
+            | b"your"
+            | b"it"
+            | b"its"
+            | b"this"
+            | b"that"
+            | b"may"
+            | b"not"
+            | b"any"
+            | b"all"
+            | b"use"
+            | b"data"
+            | b"information"
+            | b"personal"
+            | b"info"
+            | b"such"
+            | b"other"
+            | b"which"
+            | b"will"
+            | b"can"
+            | b"from"
+            | b"have"
+            | b"has"
+            | b"if"
+            | b"do"
+    )
 }
 
 /// Anchors longer than this are cut to it (a prefix of a required string is required too): the
@@ -272,22 +402,39 @@ pub(crate) struct Anchors {
     marks: Vec<(u32, u64)>,
     /// `u64` words in one text's set of possible cues.
     words: usize,
+    /// `u64` words of a row while scanning: [`Anchors::words`] for the cues' first sets, then
+    /// as many for their second sets (the second set of cue `id` is set `words * 64 + id`).
+    scan_words: usize,
+    /// The cues with a second set, as bits of a row: [`Scope::new`] keeps such a cue's bit only
+    /// where its second set occurs too.
+    paired: Vec<u64>,
     /// False when the automaton would not fit 15-bit states: then nothing is gated.
     usable: bool,
 }
 
 impl Anchors {
-    /// Builds the automaton from sets of anchors (`cue_anchors[id]`, at most [`MAX_SETS`]), one
-    /// per cue, asked by [`possible`].
-    pub(crate) fn new(cue_anchors: &[Vec<Vec<u8>>]) -> Anchors {
-        let words = cue_anchors.len().div_ceil(64).max(1);
+    /// Builds the automaton from sets of anchors (`first[id]`, at most [`MAX_SETS`]), one per
+    /// cue, asked by [`possible`], and the second sets of some cues (`(id, set)`): such a cue
+    /// is possible in a text only where one anchor of each set occurs.
+    pub(crate) fn new(first: &[Vec<Vec<u8>>], second: &[(u16, Vec<Vec<u8>>)]) -> Anchors {
+        let words = first.len().div_ceil(64).max(1);
         assert!(
-            cue_anchors.len() <= MAX_SETS,
+            first.len() <= MAX_SETS,
             "more than {MAX_SETS} sets of anchors"
         );
+        let scan_words = if second.is_empty() { words } else { 2 * words };
+        let mut paired = vec![0u64; words];
+        // Every set by its id in a scanned row.
+        let mut cue_anchors: Vec<&[Vec<u8>]> = first.iter().map(Vec::as_slice).collect();
+        cue_anchors.resize(scan_words * 64, &[]);
+        for (id, set) in second {
+            let id = usize::from(*id);
+            paired[id / 64] |= 1 << (id % 64);
+            cue_anchors[words * 64 + id] = set;
+        }
         let mut classes = [0u8; 256];
         let mut nclasses = 1;
-        for b in cue_anchors.iter().flatten().flatten() {
+        for b in cue_anchors.iter().flat_map(|set| set.iter()).flatten() {
             if classes[*b as usize] == 0 {
                 classes[*b as usize] = nclasses as u8;
                 nclasses += 1;
@@ -298,7 +445,7 @@ impl Anchors {
         let mut goto: Vec<u32> = vec![NONE; nclasses];
         let mut out: Vec<Vec<u16>> = vec![Vec::new()];
         for (id, set) in cue_anchors.iter().enumerate() {
-            for anchor in set {
+            for anchor in set.iter() {
                 let mut node = 0usize;
                 for &b in anchor.iter().take(MAX_ANCHOR_LEN) {
                     let slot = node * nclasses + classes[b as usize] as usize;
@@ -386,6 +533,8 @@ impl Anchors {
             ends,
             marks,
             words,
+            scan_words,
+            paired,
             usable,
         }
     }
@@ -397,8 +546,8 @@ impl Anchors {
             .then(|| (self.ends.len() - 1, self.next.len() * 2))
     }
 
-    /// Adds to each text's row of `bits` (the rows one after the other, [`Anchors::words`] long)
-    /// every cue whose anchors occur in it.
+    /// Adds to each text's row of `bits` (the rows one after the other, `scan_words` long) every
+    /// set of anchors that occurs in it.
     ///
     /// Two things keep it fast. A scan is a chain of loads, each waiting for the one before:
     /// [`LANES`] texts of about the same length are scanned side by side, so their chains overlap.
@@ -449,7 +598,7 @@ impl Anchors {
                         self.step(&mut states[l], b, &mut ended[l], &mut n[l]);
                     }
                     let row = group[l];
-                    let bits = &mut bits[row * self.words..(row + 1) * self.words];
+                    let bits = &mut bits[row * self.scan_words..(row + 1) * self.scan_words];
                     for &state in &ended[l][..n[l]] {
                         let state = state as usize;
                         if added[state] != row as u32 + 1 {
@@ -548,8 +697,22 @@ impl<'t> Scope<'t> {
     pub(crate) fn new(anchors: &Anchors, texts: impl Iterator<Item = &'t str>) -> Scope<'t> {
         let words = anchors.words;
         let texts: Vec<&[u8]> = texts.filter(|t| !t.is_empty()).map(str::as_bytes).collect();
-        let mut bits = vec![0; texts.len() * words];
+        let mut bits = vec![0; texts.len() * anchors.scan_words];
         anchors.scan_rows(&texts, &mut bits);
+        if anchors.scan_words > words {
+            // A cue with a second set stays possible only where that set occurs too; the rows
+            // keep the cues' words alone.
+            let paired = &anchors.paired;
+            let mut at = 0;
+            for row in 0..texts.len() {
+                let scanned = row * anchors.scan_words;
+                for w in 0..words {
+                    bits[at + w] = bits[scanned + w] & (bits[scanned + words + w] | !paired[w]);
+                }
+                at += words;
+            }
+            bits.truncate(at);
+        }
         let rows: Vec<_> = texts
             .iter()
             .map(|t| (t.as_ptr() as usize, t.as_ptr() as usize + t.len()))
@@ -585,7 +748,8 @@ impl Drop for Scope<'_> {
 }
 
 /// `Some(false)` when `text` lies inside a scanned text and cue `id`'s anchors do not occur
-/// there; `Some(true)` when they do; `None` when `text` was not scanned.
+/// there (those of its first set, or of its second); `Some(true)` when they do; `None` when
+/// `text` was not scanned.
 #[inline]
 pub(crate) fn possible(id: u16, text: &str) -> Option<bool> {
     with_row(text, |row| row.has(id))
@@ -779,6 +943,51 @@ mod tests {
         assert_eq!(req(r"sell|selling|resell"), Some(vec!["sell".into()]));
     }
 
+    fn also(p: &str) -> Option<Vec<String>> {
+        gate(p)?.also.map(|a| {
+            a.into_iter()
+                .map(|s| String::from_utf8(s).unwrap())
+                .collect()
+        })
+    }
+
+    #[test]
+    fn a_second_set_comes_from_other_parts_of_each_alternative() {
+        assert_eq!(
+            req(r"\bnot (?:\w+ ){0,3}(?:sold|shared)\b").unwrap(),
+            ["shared", "sold"]
+        );
+        assert_eq!(
+            also(r"\bnot (?:\w+ ){0,3}(?:sold|shared)\b").unwrap(),
+            ["not "]
+        );
+        // Each alternative lends its second set, or its first when it has no other.
+        assert_eq!(
+            also(r"\bnot (?:\w+ ){0,3}sold\b|\bnever rented\b").unwrap(),
+            ["never rented", "not "]
+        );
+        // Through a group and a repetition that must occur.
+        assert_eq!(
+            req(r"(?:\bnever (?:\w+ ){0,3}sold\b)+").unwrap(),
+            ["never "]
+        );
+        assert_eq!(also(r"(?:\bnever (?:\w+ ){0,3}sold\b)+").unwrap(), ["sold"]);
+        // No other part, an optional one, or one of usual words: no second set.
+        assert_eq!(also(r"\bcookies?\b"), None);
+        assert_eq!(also(r"\b(?:never )?(?:\w+ ){0,3}sold\b"), None);
+        assert_eq!(also(r"\bthe (?:\w+ ){0,3}cookies\b"), None);
+        assert_eq!(also(r"\bwe (?:\w+ ){0,3}cookies\b"), None);
+        // An alternative with a single set lends it (all of its matches contain it)…
+        assert_eq!(
+            also(r"\bnot (?:\w+ ){0,3}sold\b|\w+ rented").unwrap(),
+            [" rented", "not "]
+        );
+        // … unless it is too short to scan for: then there is no second set.
+        assert_eq!(also(r"\bnot (?:\w+ ){0,3}sold\b|\w+@\w+"), None);
+        // A second set that is the first again adds nothing.
+        assert_eq!(also(r"\bsold\b|\brented\b"), None);
+    }
+
     #[test]
     fn the_automaton_finds_every_anchor_as_a_naive_search_does() {
         // Small alphabet, overlapping anchors ("ab", "bab", "b"…), a cue with several anchors.
@@ -801,7 +1010,7 @@ mod tests {
                         .collect()
                 })
                 .collect();
-            let anchors = Anchors::new(&cues);
+            let anchors = Anchors::new(&cues, &[]);
             // Texts of unequal lengths, scanned side by side, lanes left over at the end; some
             // longer than a block (anchors across a block's end, a state's cues added again
             // in the next block).
@@ -815,7 +1024,7 @@ mod tests {
                     (0..len).map(|_| b"abcd "[rand(5) as usize]).collect()
                 })
                 .collect();
-            let words = anchors.words;
+            let words = anchors.scan_words;
             let mut bits = vec![0u64; texts.len() * words];
             let slices: Vec<&[u8]> = texts.iter().map(|t| t.as_slice()).collect();
             anchors.scan_rows(&slices, &mut bits);
@@ -833,7 +1042,15 @@ mod tests {
 
     #[test]
     fn a_scope_gates_texts_inside_its_texts_only() {
-        let anchors = Anchors::new(&[vec![b"sell".to_vec()], vec![b"rent".to_vec()]]);
+        // Cue 2 needs `share` and `not` (its second set).
+        let anchors = Anchors::new(
+            &[
+                vec![b"sell".to_vec()],
+                vec![b"rent".to_vec()],
+                vec![b"share".to_vec()],
+            ],
+            &[(2, vec![b"not".to_vec()])],
+        );
         let a = String::from("we never sell your data");
         let b = String::from("headings about renting");
         let other = String::from("we never sell your data");
@@ -847,11 +1064,19 @@ mod tests {
             assert_eq!(possible(0, &other), None);
         }
         assert_eq!(possible(0, &a), None);
+        let (a, b) = ("we share it", "we do not share it, nor sell it");
+        let _scope = Scope::new(&anchors, [a, b].into_iter());
+        assert_eq!(possible(2, a), Some(false));
+        assert_eq!(possible(2, b), Some(true));
+        assert_eq!(possible(2, &b[10..]), Some(true));
+        // The bits of the other cues are as they were.
+        assert_eq!(possible(0, b), Some(true));
+        assert_eq!(possible(1, a), Some(false));
     }
 
     #[test]
     fn a_scanned_text_is_cut_into_pieces_once() {
-        let anchors = Anchors::new(&[vec![b"two".to_vec()]]);
+        let anchors = Anchors::new(&[vec![b"two".to_vec()]], &[]);
         let a = String::from("one; two; three");
         let cuts = Cell::new(0);
         let cut = |t| -> Vec<&str> {

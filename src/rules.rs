@@ -359,6 +359,7 @@ struct Rules {
 
 static RULES: LazyLock<Rules> = LazyLock::new(|| {
     let mut anchor_sets: Vec<Vec<Vec<u8>>> = Vec::new();
+    let mut second_sets: Vec<(u16, Vec<Vec<u8>>)> = Vec::new();
     let sets: Vec<(&'static str, RuleSet)> = RULE_FILES
         .iter()
         .map(|(name, src)| {
@@ -368,21 +369,34 @@ static RULES: LazyLock<Rules> = LazyLock::new(|| {
                 .iter()
                 .map(|(cue, pat)| {
                     let gate = anchors::gate(pat);
+                    // The scanned texts are normalized, so anchors are looked for in lower case
+                    // (one with a capital could never be found).
+                    let lower = |set: &[Vec<u8>]| {
+                        let mut set: Vec<Vec<u8>> =
+                            set.iter().map(|a| a.to_ascii_lowercase()).collect();
+                        set.sort();
+                        set.dedup();
+                        set
+                    };
+                    let gated = gate.as_ref().map(|g| {
+                        anchor_sets.push(lower(&g.any));
+                        let id = (anchor_sets.len() - 1) as u16;
+                        if let Some(also) = &g.also {
+                            second_sets.push((id, lower(also)));
+                        }
+                        id
+                    });
                     Cue {
                         name: cue.clone(),
-                        folds: gate
-                            .as_ref()
-                            .is_some_and(|g| g.any.iter().all(|a| folds(a))),
-                        // The scanned texts are normalized, so anchors are looked for in lower
-                        // case (one with a capital could never be found).
-                        gated: gate.map(|g| {
-                            let mut any: Vec<Vec<u8>> =
-                                g.any.iter().map(|a| a.to_ascii_lowercase()).collect();
-                            any.sort();
-                            any.dedup();
-                            anchor_sets.push(any);
-                            (anchor_sets.len() - 1) as u16
+                        // A cue matched as written is gated by its normalized text only when
+                        // its anchors, of both sets, survive normalizing.
+                        folds: gate.as_ref().is_some_and(|g| {
+                            g.any
+                                .iter()
+                                .chain(g.also.iter().flatten())
+                                .all(|a| folds(a))
                         }),
+                        gated,
                         joined: Lazy::new(name, cue.clone(), pat.clone()),
                         lines: file
                             .cue_lines
@@ -449,7 +463,7 @@ static RULES: LazyLock<Rules> = LazyLock::new(|| {
         .collect();
     Rules {
         sets,
-        anchors: Anchors::new(&anchor_sets),
+        anchors: Anchors::new(&anchor_sets, &second_sets),
     }
 });
 
@@ -944,6 +958,51 @@ mod tests {
             .iter()
             .map(|s| crate::text::normalize(s))
             .collect()
+    }
+
+    #[test]
+    fn both_sets_of_anchors_occur_wherever_a_cue_matches() {
+        // Each example, and each clause of it, against every cue: where the cue matches, one
+        // anchor of each of its sets is there (the gate never turns a match away).
+        let texts: Vec<String> = normalized_examples()
+            .iter()
+            .flat_map(|s| {
+                let clauses: Vec<String> = s.split([',', ';']).map(str::to_string).collect();
+                std::iter::once(s.clone()).chain(clauses)
+            })
+            .collect();
+        let has = |text: &str, set: &[Vec<u8>]| {
+            set.iter()
+                .any(|a| text.as_bytes().windows(a.len()).any(|w| w == a.as_slice()))
+        };
+        let (mut checked, mut matched) = (0, 0);
+        for (name, src) in RULE_FILES {
+            for (cue, pat) in parse(src).unwrap().cues {
+                let Some(g) = anchors::gate(&pat) else {
+                    continue;
+                };
+                let Some(also) = g.also else { continue };
+                checked += 1;
+                let lower = |set: &[Vec<u8>]| -> Vec<Vec<u8>> {
+                    set.iter().map(|a| a.to_ascii_lowercase()).collect()
+                };
+                let (any, also) = (lower(&g.any), lower(&also));
+                let re = compile(&pat).unwrap();
+                for t in &texts {
+                    if re.is_match(t.as_bytes()) {
+                        matched += 1;
+                        assert!(
+                            has(t, &any) && has(t, &also),
+                            "{name}.rules `{cue}` matches {t:?} without its anchors"
+                        );
+                    }
+                }
+            }
+        }
+        assert!(
+            checked > 100 && matched > 1000,
+            "{checked} cues with a second set, {matched} matches"
+        );
     }
 
     #[test]
