@@ -11,6 +11,10 @@
 //! A cue without usable anchors (built only of common words, classes or optional parts) is
 //! always run.
 //!
+//! Many cues also have a second set, from another required part of each alternative
+//! ([`Gate::also`]): both sets go into the automaton, and after the scan such a cue's bit is
+//! kept only in the rows where its second set occurs too, so a check stays one bit test.
+//!
 //! The gate is sound by construction: a cue is skipped only when none of its anchors occurs,
 //! and every match contains one. `tests` below check the extraction; `tests/rules.rs` and the
 //! corpus checks run with the gate on.
