@@ -175,7 +175,7 @@ fn analyze(h: &Hir) -> (Lits, Also) {
                 .iter()
                 .enumerate()
                 .filter(|(_, c)| c.len() <= MAX_ANCHORS)
-                .max_by_key(|(_, c)| (quality(c).min(GOOD + 1), std::cmp::Reverse(c.len())))
+                .max_by_key(|(_, c)| rank(c))
                 .map(|(i, _)| i);
             let Some(taken) = taken else {
                 return (Lits::Unknown, None);
@@ -203,14 +203,17 @@ fn analyze(h: &Hir) -> (Lits, Also) {
                 }
             }
             drop(in_first);
-            let best = |sets: Vec<Vec<Vec<u8>>>| {
-                sets.into_iter()
-                    .max_by_key(|c| (quality(c).min(GOOD + 1), std::cmp::Reverse(c.len())))
-            };
+            let best = |sets: Vec<Vec<Vec<u8>>>| sets.into_iter().max_by_key(|c| rank(c));
             let second = best(disjoint).or_else(|| best(other));
             (Lits::Contains(first), second)
         }
     }
+}
+
+/// How good a required set is to gate on, higher better: rare enough (up to just above
+/// [`GOOD`], where all count alike), then fewer strings.
+fn rank(set: &[Vec<u8>]) -> (usize, std::cmp::Reverse<usize>) {
+    (quality(set).min(GOOD + 1), std::cmp::Reverse(set.len()))
 }
 
 /// Can this set be a second set: not too long, and no string of it a usual word (but `not`)
@@ -313,8 +316,6 @@ const MIN_QUALITY: usize = 2;
 fn quality(set: &[Vec<u8>]) -> usize {
     set.iter()
         .map(|s| {
-            // A `match` on the bytes: called for every candidate set, a list search was a tenth
-            // of start-up.
             if usual(s.trim_ascii()) {
                 return 1;
             }
@@ -895,13 +896,14 @@ fn row_of(s: &Scanned, at: usize, end: usize) -> Option<usize> {
 mod tests {
     use super::*;
 
+    fn strings(set: Vec<Vec<u8>>) -> Vec<String> {
+        set.into_iter()
+            .map(|s| String::from_utf8(s).unwrap())
+            .collect()
+    }
+
     fn req(p: &str) -> Option<Vec<String>> {
-        gate(p).map(|g| {
-            g.any
-                .into_iter()
-                .map(|s| String::from_utf8(s).unwrap())
-                .collect()
-        })
+        gate(p).map(|g| strings(g.any))
     }
 
     #[test]
@@ -948,11 +950,7 @@ mod tests {
     }
 
     fn also(p: &str) -> Option<Vec<String>> {
-        gate(p)?.also.map(|a| {
-            a.into_iter()
-                .map(|s| String::from_utf8(s).unwrap())
-                .collect()
-        })
+        gate(p)?.also.map(strings)
     }
 
     #[test]

@@ -369,20 +369,11 @@ static RULES: LazyLock<Rules> = LazyLock::new(|| {
                 .iter()
                 .map(|(cue, pat)| {
                     let gate = anchors::gate(pat);
-                    // The scanned texts are normalized, so anchors are looked for in lower case
-                    // (one with a capital could never be found).
-                    let lower = |set: &[Vec<u8>]| {
-                        let mut set: Vec<Vec<u8>> =
-                            set.iter().map(|a| a.to_ascii_lowercase()).collect();
-                        set.sort();
-                        set.dedup();
-                        set
-                    };
                     let gated = gate.as_ref().map(|g| {
-                        anchor_sets.push(lower(&g.any));
+                        anchor_sets.push(lowered(&g.any));
                         let id = (anchor_sets.len() - 1) as u16;
                         if let Some(also) = &g.also {
-                            second_sets.push((id, lower(also)));
+                            second_sets.push((id, lowered(also)));
                         }
                         id
                     });
@@ -466,6 +457,15 @@ static RULES: LazyLock<Rules> = LazyLock::new(|| {
         anchors: Anchors::new(&anchor_sets, &second_sets),
     }
 });
+
+/// A set of anchors in lower case, sorted: the scanned texts are normalized, so anchors are
+/// looked for in lower case (one with a capital could never be found).
+fn lowered(set: &[Vec<u8>]) -> Vec<Vec<u8>> {
+    let mut set: Vec<Vec<u8>> = set.iter().map(|a| a.to_ascii_lowercase()).collect();
+    set.sort();
+    set.dedup();
+    set
+}
 
 /// While the returned scope lives, cue checks on these texts (and on parts of them) skip the
 /// cues whose anchors do not occur there: one scan per text instead of a regex per cue.
@@ -983,10 +983,7 @@ mod tests {
                 };
                 let Some(also) = g.also else { continue };
                 checked += 1;
-                let lower = |set: &[Vec<u8>]| -> Vec<Vec<u8>> {
-                    set.iter().map(|a| a.to_ascii_lowercase()).collect()
-                };
-                let (any, also) = (lower(&g.any), lower(&also));
+                let (any, also) = (lowered(&g.any), lowered(&also));
                 let re = compile(&pat).unwrap();
                 for t in &texts {
                     if re.is_match(t.as_bytes()) {
