@@ -343,9 +343,10 @@ fn compile(pat: &str) -> Result<Regex, String> {
 /// 4× slower. Native builds only: the WASM module has no prefilters (no `perf-literal`).
 #[cfg(not(target_arch = "wasm32"))]
 fn prefilter_pays(hir: &regex_syntax::hir::Hir) -> bool {
-    let prefixes = regex_syntax::hir::literal::Extractor::new()
+    let mut prefixes = regex_syntax::hir::literal::Extractor::new()
         .limit_total(32)
         .extract(hir);
+    prefixes.optimize_for_prefix_by_preference();
     matches!(
         (prefixes.len(), prefixes.min_literal_len()),
         (Some(n), Some(shortest)) if n <= 20 && shortest >= 3
