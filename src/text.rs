@@ -234,6 +234,17 @@ fn push_space(out: &mut String) {
 /// Runs of bytes that stay as they are (lower-case ASCII, single spaces) are copied whole.
 pub(crate) fn normalize(display: &str) -> String {
     let bytes = display.as_bytes();
+    if only_capitals_to_fold(bytes) {
+        // Most sentences: ASCII, single spaces, no back quote. Their normal form is their lower
+        // case, which a vectorized loop makes (the check is one vectorized pass too).
+        return display.to_ascii_lowercase();
+    }
+    normalize_chars(display)
+}
+
+/// [`normalize`] character by character, for any text.
+fn normalize_chars(display: &str) -> String {
+    let bytes = display.as_bytes();
     let mut out = String::with_capacity(display.len());
     let mut i = 0;
     while i < bytes.len() {
@@ -262,6 +273,21 @@ pub(crate) fn normalize(display: &str) -> String {
         }
     }
     out
+}
+
+/// Whether [`normalize`] has nothing to do to `bytes` but lower ASCII capitals: every byte is
+/// ASCII and neither white space but the space nor a back quote, no space starts the text or
+/// follows another.
+fn only_capitals_to_fold(bytes: &[u8]) -> bool {
+    let odd = |b: u8| !(b' '..0x80).contains(&b) | (b == b'`');
+    let Some(&first) = bytes.first() else {
+        return true;
+    };
+    // A fold over every pair of neighbours, without an early exit, so that it is vectorized.
+    let later = bytes.iter().zip(&bytes[1..]).fold(false, |seen, (&a, &b)| {
+        seen | odd(b) | ((a == b' ') & (b == b' '))
+    });
+    !later && !odd(first) && first != b' '
 }
 
 /// Link targets written in markdown or plain text: `[x](target)`, `<target>`, bare
@@ -382,6 +408,35 @@ mod tests {
             assert_eq!(display_as(raw, true), markup, "display_as({raw:?}, true)");
             assert_eq!(display_as(raw, false), plain, "display_as({raw:?}, false)");
             assert_eq!(normalize(raw), norm, "normalize({raw:?})");
+        }
+    }
+
+    #[test]
+    fn the_fast_normal_form_is_the_character_by_character_one() {
+        // Every text of up to five characters from an alphabet of the cases that matter.
+        let alphabet = ['a', 'Z', ' ', '\t', '`', '\u{e9}', '\n', '.'];
+        let mut texts = vec![String::new()];
+        let mut fast = 0;
+        for _ in 0..5 {
+            let longer: Vec<String> = texts
+                .iter()
+                .flat_map(|t| alphabet.iter().map(move |c| format!("{t}{c}")))
+                .collect();
+            for t in &longer {
+                fast += usize::from(only_capitals_to_fold(t.as_bytes()));
+                assert_eq!(normalize(t), normalize_chars(t), "{t:?}");
+            }
+            texts = longer;
+        }
+        assert!(fast > 500, "the fast path taken {fast} times");
+        let sentence = "We Share Data With Partners, e.g. Google.";
+        assert!(only_capitals_to_fold(sentence.as_bytes()));
+        assert_eq!(
+            normalize(sentence),
+            "we share data with partners, e.g. google."
+        );
+        for slow in [" We", "We  share", "We\tshare", "`We`", "Caf\u{e9}"] {
+            assert!(!only_capitals_to_fold(slow.as_bytes()), "{slow:?}");
         }
     }
 
