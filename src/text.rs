@@ -230,8 +230,6 @@ fn push_space(out: &mut String) {
 }
 
 /// The form the rules match: lower case, straight quotes and hyphens, folded white space.
-///
-/// Runs of bytes that stay as they are (lower-case ASCII, single spaces) are copied whole.
 pub(crate) fn normalize(display: &str) -> String {
     let bytes = display.as_bytes();
     if only_capitals_to_fold(bytes) {
@@ -242,7 +240,8 @@ pub(crate) fn normalize(display: &str) -> String {
     normalize_chars(display)
 }
 
-/// [`normalize`] character by character, for any text.
+/// [`normalize`] for any text: runs of bytes that stay as they are (lower-case ASCII, single
+/// spaces) are copied whole, the other characters looked at one by one.
 fn normalize_chars(display: &str) -> String {
     let bytes = display.as_bytes();
     let mut out = String::with_capacity(display.len());
