@@ -1,7 +1,7 @@
 // Policy Lens content script: a small courier (classic script; badge.js is loaded before it).
 //
-// 1. Cheap detection, no wasm, no messages, no extension API: does the URL path, the title or one
-//    of the first h1/h2 headings mention privacy / policy / notice / cookies / Datenschutz …?  If
+// 1. Cheap detection, no wasm, no messages, no extension API: does the URL path, the title, the
+//    first h1 or the first h2 mention privacy / policy / notice / cookies / Datenschutz …?  If
 //    not, stop here: on such a page this file only defines functions and a MutationObserver, and
 //    never touches `browser`/`chrome` (the first access to the runtime API is the costly part).
 // 2. Collect the page structure (h1–h6, p, li, td/th with link targets), skipping navigation,
@@ -43,22 +43,18 @@
     'figcaption', 'figure', 'footer', 'form', 'header', 'hr', 'main', 'ol', 'pre', 'section', 'summary', 'table', 'tr', 'ul']);
   const INLINE_HIDDEN = '[style*="display:none" i],[style*="display: none" i],[style*="visibility:hidden" i],[style*="visibility: hidden" i]';
 
-  // The first h1 and the first two h2: live collections, read only as far as needed (the browser
-  // walks the document up to the heading asked for, so asking for one that is not there walks all of
-  // it: a second h1 would cost a whole walk on most pages, which have one).
-  function headingSays(tag, max) {
-    const heads = document.getElementsByTagName(tag);
-    for (let i = 0; i < max; i++) {
-      const h = heads[i];
-      if (!h) return false;
-      if (POLICY_WORDS.test(h.textContent)) return true;
-    }
-    return false;
+  // The first h1 and the first h2. querySelector stops at the first match, where reading a live
+  // collection (getElementsByTagName(tag)[0]) walked the whole document in Chromium even when the
+  // heading came first: 0.67 against 0.07 ms on a news page of 19,000 elements (README, Speed).
+  // A page without an h1 still costs one walk.
+  function headingSays(tag) {
+    const h = document.querySelector(tag);
+    return h !== null && POLICY_WORDS.test(h.textContent);
   }
 
   function looksLikePolicy() {
     return POLICY_WORDS.test(location.pathname) || POLICY_WORDS.test(document.title) ||
-      headingSays('h1', 1) || headingSays('h2', 2);
+      headingSays('h1') || headingSays('h2');
   }
 
   // live: a rendered page (computed styles); otherwise a parsed document (no layout: markup only).

@@ -192,6 +192,18 @@ try {
     await p.close();
   });
 
+  await attempt('a policy known only by its first h2 (neutral address, title and h1) gets its badge', async () => {
+    const p = await context.newPage();
+    await p.goto(`${base}/about/statement.html`);
+    await p.locator('#policy-lens-badge').waitFor({ state: 'attached', timeout: 15000 });
+    await p.waitForFunction(() => document.getElementById('policy-lens-badge')?.dataset.actionBadge !== undefined);
+    const got = await p.locator('#policy-lens-badge').evaluate((h) => ({ ...h.dataset }));
+    check('a policy known only by its first h2 (neutral address, title and h1) gets its badge',
+      got.dnt === 'honored' && got.age === '16' && got.contact === 'privacy@northwind-outfitters.example',
+      JSON.stringify({ dnt: got.dnt, age: got.age, contact: got.contact }));
+    await p.close();
+  });
+
   // ---- popup "Analyze this page" on the non-policy page (on-demand analysis)
   await attempt('popup "Analyze this page" analyzes on demand', async () => {
     const p = await context.newPage();

@@ -402,6 +402,21 @@ def run_checks(driver, base):
             driver.switch_to.window(main_handle)
     attempt("non-policy page: no badge, no analyze message", non_policy)
 
+    def heading_only():
+        driver.switch_to.new_window("tab")
+        try:
+            driver.get(f"{base}/about/statement.html")
+            wait.until(lambda d: (host_data() or {}).get("actionBadge") is not None)
+            got = host_data() or {}
+            check("a policy known only by its first h2 (neutral address, title and h1) gets its badge",
+                  got.get("dnt") == "honored" and got.get("age") == "16"
+                  and got.get("contact") == "privacy@northwind-outfitters.example",
+                  json.dumps({k: got.get(k) for k in ("dnt", "age", "contact")}))
+        finally:
+            driver.close()
+            driver.switch_to.window(main_handle)
+    attempt("a policy known only by its first h2 (neutral address, title and h1) gets its badge", heading_only)
+
     # ---- popup "Analyze this page" on the non-policy page (on-demand analysis)
     def analyze_on_demand():
         driver.switch_to.new_window("tab")
