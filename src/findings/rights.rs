@@ -49,7 +49,7 @@ fn classify(r: &RuleSet, n: &str, in_rights: bool, item: bool) -> [Option<bool>;
             }
             let v = match right {
                 Right::NonDiscrimination => {
-                    (grant || r.is("nd_grant", c) && in_rights).then_some(true)
+                    (grant || in_rights && r.is("nd_grant", c)).then_some(true)
                 }
                 Right::Complaint => (r.is("complaint_to", n) && !denied).then_some(true),
                 _ if denied => Some(false),

@@ -185,7 +185,8 @@ fn classify(doc: &Doc, s: &Sentence, r: &RuleSet, section: &mut [Option<bool>]) 
     if r.is("incoming", n) && !r.is("we_share", n) {
         return f;
     }
-    if r.is("user_act", n) && !n.contains("we ") {
+    // The cheap test first: most sentences that get this far say "we ".
+    if !n.contains("we ") && r.is("user_act", n) {
         return f;
     }
     let limited = disclose && !recipient && r.is("only_limit", n) && is_data();
