@@ -584,13 +584,18 @@ impl Anchors {
                 let mut n = [0usize; LANES];
                 let lanes: [&[u8]; LANES] =
                     std::array::from_fn(|l| group.get(l).map_or(&[][..], |&i| texts[i]));
-                // `order` is sorted: lanes run out of text in lane order.
-                let common = lanes
-                    .iter()
-                    .map(|t| t.len())
-                    .min()
-                    .unwrap_or(0)
-                    .clamp(at, end);
+                // `order` is sorted: lanes run out of text in lane order. A group short of
+                // `LANES` texts (the last, of the longest) goes to the loop after this one.
+                let common = if group.len() == LANES {
+                    lanes
+                        .iter()
+                        .map(|t| t.len())
+                        .min()
+                        .unwrap_or(0)
+                        .clamp(at, end)
+                } else {
+                    at
+                };
                 // Byte `i` of every lane, then byte `i + 1`: the index is the point.
                 #[allow(clippy::needless_range_loop)]
                 for i in at..common {
@@ -598,10 +603,19 @@ impl Anchors {
                         self.step(&mut states[l], lanes[l][i], &mut ended[l], &mut n[l]);
                     }
                 }
-                for l in 0..group.len() {
-                    for &b in lanes[l].get(common..end.min(lanes[l].len())).unwrap_or(&[]) {
-                        self.step(&mut states[l], b, &mut ended[l], &mut n[l]);
+                // The rest of the block, still side by side: the lanes that have text left are
+                // the last ones. (One lane after another, this was a third of the scan of a
+                // 25 KB policy, whose longest sentences make the last group.)
+                let mut first = 0;
+                for i in common..end {
+                    while lanes[first].len() <= i {
+                        first += 1;
                     }
+                    for l in first..group.len() {
+                        self.step(&mut states[l], lanes[l][i], &mut ended[l], &mut n[l]);
+                    }
+                }
+                for l in 0..group.len() {
                     let row = group[l];
                     let bits = &mut bits[row * self.scan_words..(row + 1) * self.scan_words];
                     for &state in &ended[l][..n[l]] {
