@@ -585,17 +585,14 @@ impl Anchors {
                 let lanes: [&[u8]; LANES] =
                     std::array::from_fn(|l| group.get(l).map_or(&[][..], |&i| texts[i]));
                 // `order` is sorted: lanes run out of text in lane order. A group short of
-                // `LANES` texts (the last, of the longest) goes to the loop after this one.
-                let common = if group.len() == LANES {
-                    lanes
-                        .iter()
-                        .map(|t| t.len())
-                        .min()
-                        .unwrap_or(0)
-                        .clamp(at, end)
-                } else {
-                    at
-                };
+                // `LANES` texts (the last, of the longest) has empty lanes: it has no common
+                // part and goes to the loop after this one.
+                let common = lanes
+                    .iter()
+                    .map(|t| t.len())
+                    .min()
+                    .unwrap_or(0)
+                    .clamp(at, end);
                 // Byte `i` of every lane, then byte `i + 1`: the index is the point.
                 #[allow(clippy::needless_range_loop)]
                 for i in at..common {
