@@ -51,7 +51,7 @@ fn classify(r: &RuleSet, n: &str, in_rights: bool, item: bool) -> [Option<bool>;
                 Right::NonDiscrimination => {
                     (grant || in_rights && r.is("nd_grant", c)).then_some(true)
                 }
-                Right::Complaint => (r.is("complaint_to", n) && !denied).then_some(true),
+                Right::Complaint => (!denied && r.is("complaint_to", n)).then_some(true),
                 _ if denied => Some(false),
                 _ => grant.then_some(true),
             };
