@@ -184,6 +184,7 @@ static NORM_PLAIN: [bool; 256] = plain_table(b"`ABCDEFGHIJKLMNOPQRSTUVWXYZ");
 /// accept only bytes that `plain` marks. The first sixteen that fail are gone through one by one
 /// with `plain`, which decides. Most sentences are long runs: byte by byte, this was 3–4% of an
 /// analysis (round 9).
+#[cfg(not(target_arch = "wasm32"))]
 #[inline(always)]
 fn plain_run(bytes: &[u8], plain: &[bool; 256], simple: impl Fn(u8) -> bool) -> usize {
     let mut n = 0;
@@ -205,21 +206,36 @@ fn plain_run(bytes: &[u8], plain: &[bool; 256], simple: impl Fn(u8) -> bool) -> 
             n += CHUNK;
         }
         let stop = (n + CHUNK).min(bytes.len());
-        while n < stop {
-            let b = bytes[n];
-            if plain[b as usize] || (b == b' ' && n > 0 && bytes[n - 1] != b' ') {
-                n += 1;
-            } else {
-                return n;
-            }
-        }
-        if n == bytes.len() {
+        n += plain_bytes(&bytes[..stop], n, plain);
+        if n < stop || n == bytes.len() {
             return n;
         }
     }
 }
 
+/// [`plain_run`] in the WASM module: byte by byte (it has no vector instructions, and no spare
+/// bytes for the loop above: README, Speed).
+#[cfg(target_arch = "wasm32")]
+fn plain_run(bytes: &[u8], plain: &[bool; 256], _simple: impl Fn(u8) -> bool) -> usize {
+    plain_bytes(bytes, 0, plain)
+}
+
+/// How many bytes from `at` on are plain, one by one.
+#[inline(always)]
+fn plain_bytes(bytes: &[u8], at: usize, plain: &[bool; 256]) -> usize {
+    let mut n = at;
+    while let Some(&b) = bytes.get(n) {
+        if plain[b as usize] || (b == b' ' && n > 0 && bytes[n - 1] != b' ') {
+            n += 1;
+        } else {
+            break;
+        }
+    }
+    n - at
+}
+
 /// Bytes [`plain_run`] tests at once.
+#[cfg(not(target_arch = "wasm32"))]
 const CHUNK: usize = 16;
 
 /// For [`plain_run`] over markup: not `[`, `\`, `]`, `^`, `_`, `` ` ``, `*`, `!` or `<` (`^`
