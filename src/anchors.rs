@@ -557,7 +557,9 @@ impl Anchors {
     /// Two things keep it fast. A scan is a chain of loads, each waiting for the one before:
     /// [`LANES`] texts of about the same length are scanned side by side, so their chains overlap.
     /// And about one byte in four ends anchors: the loop only notes those states, without a
-    /// branch, and their cues are added after each [`BLOCK`] of bytes, once per state and text.
+    /// branch, and their cues are added after each [`BLOCK`] of bytes. (A stamp per state, to add
+    /// a state's cues once per text, cost more than adding them again: it was 70 KB to zero per
+    /// document and one more load per noted state; round 9.)
     fn scan_rows(&self, texts: &[&[u8]], bits: &mut [u64]) {
         if !self.usable {
             bits.fill(u64::MAX);
@@ -572,8 +574,6 @@ impl Anchors {
             .collect();
         by_length.sort_unstable();
         let order: Vec<usize> = by_length.into_iter().map(|(_, row, _)| row).collect();
-        // The row (plus one) that last had each state's cues added.
-        let mut added = vec![0u32; self.ends.len()];
         let mut ended = [[0u16; BLOCK]; LANES];
         for group in order.chunks(LANES) {
             let mut states = [0u16; LANES];
@@ -617,12 +617,9 @@ impl Anchors {
                     let bits = &mut bits[row * self.scan_words..(row + 1) * self.scan_words];
                     for &state in &ended[l][..n[l]] {
                         let state = state as usize;
-                        if added[state] != row as u32 + 1 {
-                            added[state] = row as u32 + 1;
-                            let (from, to) = (self.ends[state], self.ends[state + 1]);
-                            for &(word, set) in &self.marks[from as usize..to as usize] {
-                                bits[word as usize] |= set;
-                            }
+                        let (from, to) = (self.ends[state], self.ends[state + 1]);
+                        for &(word, set) in &self.marks[from as usize..to as usize] {
+                            bits[word as usize] |= set;
                         }
                     }
                 }
