@@ -557,9 +557,7 @@ mod tests {
             for _ in 0..30 {
                 let text: Vec<u8> = (0..len)
                     .map(|_| {
-                        seed ^= seed << 13;
-                        seed ^= seed >> 7;
-                        seed ^= seed << 17;
+                        let seed = crate::text::tests::xorshift(&mut seed);
                         match seed % 40 {
                             0 => b'.',
                             1 => b'!',

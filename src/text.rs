@@ -403,8 +403,16 @@ pub(crate) fn utf16_len(utf8: &[u8]) -> usize {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+
+    /// The next number of a xorshift generator: random-looking texts, the same on every run.
+    pub(crate) fn xorshift(seed: &mut u64) -> u64 {
+        *seed ^= *seed << 13;
+        *seed ^= *seed >> 7;
+        *seed ^= *seed << 17;
+        *seed
+    }
 
     #[test]
     fn display_removes_markup() {
@@ -489,9 +497,7 @@ mod tests {
             for _ in 0..40 {
                 let text: Vec<u8> = (0..len)
                     .map(|_| {
-                        seed ^= seed << 13;
-                        seed ^= seed >> 7;
-                        seed ^= seed << 17;
+                        let seed = xorshift(&mut seed);
                         match seed % 10 {
                             0 => odd[(seed >> 8) as usize % odd.len()],
                             1 => b' ',
