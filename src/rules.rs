@@ -343,10 +343,10 @@ fn syntax_config() -> syntax::Config {
 /// of at most 20 literals of three bytes or more (its prefixes optimized as the regex crate
 /// optimizes them), as in `\bright (?:to|of) …` or `\b(?:do not|never) …`. The prefilter
 /// skips to them (vectorized) where the lazy DFA would walk every byte, one dependent table
-/// load after another. 40 or 64 literals, or 2 or 4 bytes, measured no better (round 8). Replaying the 17,440 runs of a pass over 14 policies
-/// pattern by pattern, with and without (README, Speed): such patterns ran 1.2–6× faster with
-/// it, while those with more or shorter literals (lists of 25–60 words, `[0-9]|…`) ran up to
-/// 4× slower. Native builds only: the WASM module has no prefilters (no `perf-literal`).
+/// load after another. 40 or 64 literals, or 2 or 4 bytes, measured no better (round 8).
+/// Replaying the 17,440 runs of a pass over 14 policies pattern by pattern, with and without
+/// (README, Speed): such patterns ran 1.2–6× faster with it, while those with more or shorter
+/// literals (lists of 25–60 words, `[0-9]|…`) ran up to 4× slower. Native builds only: the WASM module has no prefilters (no `perf-literal`).
 #[cfg(not(target_arch = "wasm32"))]
 fn prefilter_pays(hir: &regex_syntax::hir::Hir) -> bool {
     let mut prefixes = regex_syntax::hir::literal::Extractor::new()
